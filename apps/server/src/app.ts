@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Config } from './config/schema.ts';
+import type { Database } from './db/client.ts';
+import { createApiKeyService } from './auth/api-keys.ts';
+import { createAuth } from './auth/auth.ts';
+import { authGuard } from './auth/guard.ts';
+import { authRoutes } from './auth/routes.ts';
+import { registerErrorHandling, sendError } from './http/errors.ts';
+import { metricsPlugin } from './http/metrics.ts';
+import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
+import { systemRoutes } from './system/routes.ts';
+import { VERSION } from './version.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  secret: string;
+  redis?: Redis | null;
+  /** The built web app to serve; defaults to apps/web/dist when it exists. */
+  web?: WebBuild | null;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function publicUrl(config: Config): string {
+  return config.server.publicUrl ?? `http://localhost:${config.server.port}`;
+}
+
+/** Builds the whole HTTP application without listening, so tests can drive it in-process. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database, secret } = options;
+  const redis = options.redis ?? null;
+  const web = options.web === undefined ? readWebBuild() : options.web;
+  const baseUrl = publicUrl(config);
+
+  const app = Fastify({
+    logger: { level: config.log.level },
+    bodyLimit: config.server.bodyLimit,
+    trustProxy: config.server.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...(web?.scriptHashes ?? [])],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The app is served over plain http on a laptop; HSTS belongs to the TLS terminator.
+    strictTransportSecurity: false,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    skipOnError: true,
+    ...(redis ? { redis, nameSpace: 'tessera:ratelimit:' } : {}),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tessera API', version: VERSION },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A personal API key (tsk_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'better-auth.session_token' },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(metricsPlugin);
+
+  const auth = createAuth({ db: database.db, config, secret, baseUrl });
+  const apiKeys = createApiKeyService(database.db);
+  await app.register(authGuard, { auth, apiKeys });
+  await app.register(systemRoutes, { config, database, redis });
+  await app.register(authRoutes, { auth, apiKeys, config, baseUrl });
+  if (web) await app.register(webPlugin, { build: web });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (web && isSpaRequest(request.method, request.url)) {
+      return reply.type('text/html').header('cache-control', 'no-cache').send(web.indexHtml);
+    }
+    return sendError(reply, 404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  return app;
+}

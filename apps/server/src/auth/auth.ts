@@ -1,0 +1,82 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { admin } from 'better-auth/plugins/admin';
+import { eq, sql } from 'drizzle-orm';
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
+import { accounts, instanceFlags, sessions, users, verifications } from '../db/schema.ts';
+
+export const CLIENT_IP_HEADER = 'x-tessera-client-ip';
+
+export interface AuthOptions {
+  db: Db;
+  config: Config;
+  secret: string;
+  baseUrl: string;
+}
+
+export function createAuth({ db, config, secret, baseUrl }: AuthOptions) {
+  return betterAuth({
+    appName: 'Tessera',
+    baseURL: baseUrl,
+    basePath: '/api/auth',
+    secret,
+    trustedOrigins: trustedOrigins(baseUrl),
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { user: users, session: sessions, account: accounts, verification: verifications },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: config.auth.passwordMinLength,
+      maxPasswordLength: 128,
+      disableSignUp: !config.auth.allowRegistration,
+      autoSignIn: true,
+    },
+    session: { expiresIn: config.auth.sessionDays * 24 * 60 * 60 },
+    // Sign-in limits are enforced per IP and per account by the HTTP layer (see routes.ts).
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    logger: { level: 'error' },
+    advanced: {
+      // Set by the HTTP layer from Fastify's request.ip, which honours server.trustProxy.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    plugins: [admin()],
+    databaseHooks: {
+      user: { create: { after: async (user) => void (await promoteFirstUser(db, user.id)) } },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** The same server answers on localhost and 127.0.0.1; both are the public URL's origin. */
+function trustedOrigins(baseUrl: string): string[] {
+  const url = new URL(baseUrl);
+  const origins = new Set([url.origin]);
+  for (const alias of ['localhost', '127.0.0.1', '[::1]']) {
+    if (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      origins.add(`${url.protocol}//${alias}${url.port ? `:${url.port}` : ''}`);
+    }
+  }
+  return [...origins];
+}
+
+/**
+ * The first account created on an installation becomes its admin. The claim is one insert
+ * guarded by a primary key, so two simultaneous first sign-ups cannot both win.
+ */
+export async function promoteFirstUser(db: Db, userId: string): Promise<boolean> {
+  const claimed = await db
+    .insert(instanceFlags)
+    .values({ key: 'first_admin', value: userId })
+    .onConflictDoNothing()
+    .returning({ key: instanceFlags.key });
+  if (claimed.length === 0) return false;
+  await db
+    .update(users)
+    .set({ role: 'admin', updatedAt: sql`now()` })
+    .where(eq(users.id, userId));
+  return true;
+}

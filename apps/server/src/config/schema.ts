@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const booleanish = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
+]);
+
+const positiveInt = z.coerce.number().int().positive();
+
+const rateLimitSchema = z.strictObject({
+  max: positiveInt,
+  windowSeconds: positiveInt,
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .object({
+      port: z.coerce.number().int().min(0).max(65535).default(3080),
+      host: z.string().min(1).default('localhost'),
+      /** The URL users reach Tessera at; cookies and CSRF checks are bound to it. */
+      publicUrl: z.url().optional(),
+      /** Honour X-Forwarded-For from a load balancer when computing client IPs. */
+      trustProxy: booleanish.default(false),
+      /** Largest request body accepted, in bytes. */
+      bodyLimit: positiveInt.default(1_048_576),
+    })
+    .prefault({}),
+  database: z
+    .object({
+      /** postgres://… to use PostgreSQL; unset uses the embedded PGlite database. */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+        .optional(),
+      /** Where PGlite keeps its data (and the secret it generates). */
+      dataDir: z.string().min(1).default('./data'),
+      poolSize: positiveInt.default(10),
+    })
+    .prefault({}),
+  redis: z
+    .object({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+        .optional(),
+    })
+    .prefault({}),
+  auth: z
+    .object({
+      /** Signs sessions and encrypts stored secrets; at least 32 characters. */
+      secret: z.string().min(32, 'at least 32 characters').optional(),
+      allowRegistration: booleanish.default(true),
+      passwordMinLength: z.coerce.number().int().min(8).max(128).default(8),
+      sessionDays: positiveInt.default(30),
+      signInLimitPerIp: rateLimitSchema.prefault({ max: 10, windowSeconds: 60 }),
+      signInLimitPerAccount: rateLimitSchema.prefault({ max: 5, windowSeconds: 300 }),
+    })
+    .prefault({}),
+  log: z
+    .object({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Environment variables and the config key each one sets. Environment wins over tessera.yaml. */
+export const ENV_KEYS: Record<string, string> = {
+  PORT: 'server.port',
+  HOST: 'server.host',
+  PUBLIC_URL: 'server.publicUrl',
+  TRUST_PROXY: 'server.trustProxy',
+  BODY_LIMIT: 'server.bodyLimit',
+  DATABASE_URL: 'database.url',
+  TESSERA_DATA_DIR: 'database.dataDir',
+  DATABASE_POOL_SIZE: 'database.poolSize',
+  REDIS_URL: 'redis.url',
+  TESSERA_SECRET: 'auth.secret',
+  ALLOW_REGISTRATION: 'auth.allowRegistration',
+  PASSWORD_MIN_LENGTH: 'auth.passwordMinLength',
+  LOG_LEVEL: 'log.level',
+};

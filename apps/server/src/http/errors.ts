@@ -1,0 +1,130 @@
+import { ERROR_STATUS, type ErrorCode, type FieldIssue } from '@tessera/shared';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ZodError } from 'zod';
+
+/** An error the client is meant to see: a code from the shared list, a message, optional details. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+) {
+  return reply
+    .status(status)
+    .type('application/json')
+    .send({ error: { code, message, ...details } });
+}
+
+export function zodFields(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+}
+
+export function validationError(fields: FieldIssue[]): AppError {
+  const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  return new AppError('VALIDATION_ERROR', message, { fields });
+}
+
+const DEPENDENCY_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+]);
+
+/** A database or cache that cannot be reached: the client should retry later (503), nothing is their fault. */
+export function isDependencyDown(error: unknown): boolean {
+  for (
+    let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (typeof e.code === 'string' && (DEPENDENCY_DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+    if (
+      typeof e.message === 'string' &&
+      /connection terminated|PGlite is closed|timeout exceeded when trying to connect/i.test(e.message)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_ERROR',
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/** Turns every thrown error into the one error shape, with the right status; never leaks internals. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) return sendError(reply, error.status, error.code, error.message, error.details);
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields = error.validation.map((issue) => ({
+        field:
+          [
+            error.validationContext === 'body' ? '' : error.validationContext,
+            issue.instancePath.slice(1).replaceAll('/', '.'),
+          ]
+            .filter(Boolean)
+            .join('.') ||
+          (error.validationContext ?? 'body'),
+        message: issue.message ?? 'is invalid',
+      }));
+      const e = validationError(fields);
+      return sendError(reply, 400, e.code, e.message, e.details);
+    }
+
+    const fastifyCode = error.code && FASTIFY_CODES[error.code];
+    if (fastifyCode) return sendError(reply, ERROR_STATUS[fastifyCode], fastifyCode, error.message);
+
+    if (isDependencyDown(error)) {
+      request.log.error({ err: error }, 'dependency unavailable');
+      return sendError(
+        reply,
+        503,
+        'SERVICE_UNAVAILABLE',
+        'A service Tessera depends on is unavailable; try again shortly',
+      );
+    }
+
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendError(reply, status, STATUS_CODES[status] ?? 'VALIDATION_ERROR', error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, 500, 'INTERNAL_ERROR', 'Something went wrong on our side');
+  });
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppOptions } from '../app.ts';
+import { configSchema, type ConfigInput } from '../config/schema.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import type { TestDatabase } from './databases.ts';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** A migrated database and the app on it, in-process; config defaults are the product's own. */
+export async function startTestApp(
+  db: TestDatabase,
+  config: ConfigInput = {},
+  extra: Partial<AppOptions> = {},
+): Promise<TestApp> {
+  const created = await db.create();
+  const database = await openDatabase(created.target);
+  await database.migrate();
+  const app = await buildApp({
+    config: configSchema.parse({ log: { level: 'silent' }, ...config }),
+    database,
+    secret: TEST_SECRET,
+    web: null,
+    ...extra,
+  });
+  await app.ready();
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+      await created.drop();
+    },
+  };
+}
+
+let counter = 0;
+export function uniqueEmail(tag = 'user'): string {
+  counter += 1;
+  return `${tag}-${process.pid}-${Date.now()}-${counter}@example.com`;
+}
+
+/** Cookie jar of one browser: keeps the session cookie between requests. */
+export class Client {
+  private cookies = new Map<string, string>();
+  constructor(
+    private app: FastifyInstance,
+    private ip = '10.0.0.1',
+  ) {}
+
+  async request(options: InjectOptions): Promise<LightMyRequestResponse> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await this.app.inject({
+      remoteAddress: this.ip,
+      ...options,
+      headers: { origin: 'http://localhost:3080', ...(cookie ? { cookie } : {}), ...options.headers },
+    });
+    for (const c of response.cookies as { name: string; value: string; maxAge?: number }[]) {
+      if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return response;
+  }
+
+  signUp(email: string, password = 'correct horse battery', name = 'Test User') {
+    return this.request({ method: 'POST', url: '/api/auth/sign-up/email', payload: { email, password, name } });
+  }
+
+  signIn(email: string, password = 'correct horse battery') {
+    return this.request({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password } });
+  }
+
+  signOut() {
+    return this.request({ method: 'POST', url: '/api/auth/sign-out', payload: {} });
+  }
+
+  me() {
+    return this.request({ method: 'GET', url: '/api/me' });
+  }
+}
