@@ -101,7 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const apiKeys = createApiKeyService(database.db);
   await app.register(authGuard, { auth, apiKeys });
   await app.register(systemRoutes, { config, database, redis });
-  await app.register(authRoutes, { auth, apiKeys, config, baseUrl });
+  await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });
   if (web) await app.register(webPlugin, { build: web });
 
   app.setNotFoundHandler((request, reply) => {

@@ -37,7 +37,7 @@ export function createAuth({ db, config, secret, baseUrl }: AuthOptions) {
     // Sign-in limits are enforced per IP and per account by the HTTP layer (see routes.ts).
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
-    logger: { level: 'error' },
+    logger: { level: 'error', disabled: config.log.level === 'silent' },
     advanced: {
       // Set by the HTTP layer from Fastify's request.ip, which honours server.trustProxy.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

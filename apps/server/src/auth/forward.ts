@@ -4,6 +4,7 @@ import type { ErrorCode } from '@tessera/shared';
 import { ERROR_STATUS } from '@tessera/shared';
 import { type Auth, CLIENT_IP_HEADER } from './auth.ts';
 import { sendError } from '../http/errors.ts';
+import type { Database } from '../db/client.ts';
 
 /** better-auth's error codes, re-expressed in Tessera's error vocabulary. */
 const AUTH_ERRORS: Record<string, { code: ErrorCode; field?: string }> = {
@@ -18,7 +19,11 @@ const AUTH_ERRORS: Record<string, { code: ErrorCode; field?: string }> = {
 };
 
 /** Hands a Fastify request to better-auth and relays its answer, errors in Tessera's shape. */
-export async function forwardToAuth(auth: Auth, baseUrl: string, request: FastifyRequest, reply: FastifyReply) {
+export async function forwardToAuth(
+  { auth, baseUrl, database }: { auth: Auth; baseUrl: string; database: Database },
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const headers = fromNodeHeaders(request.headers);
   headers.set(CLIENT_IP_HEADER, request.ip);
   headers.delete('content-length');
@@ -41,6 +46,17 @@ export async function forwardToAuth(auth: Auth, baseUrl: string, request: Fastif
 
   const text = await response.text();
   if (response.status < 400) return reply.status(response.status).send(text === '' ? undefined : text);
+
+  if (response.status >= 500) {
+    request.log.error({ status: response.status, body: text.slice(0, 500) }, 'authentication failed on the server');
+    const databaseUp = await database.ping().then(
+      () => true,
+      () => false,
+    );
+    return databaseUp
+      ? sendError(reply, 500, 'INTERNAL_ERROR', 'Something went wrong on our side')
+      : sendError(reply, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+  }
 
   let body: { code?: string; message?: string } = {};
   try {

@@ -12,6 +12,7 @@ import {
   signUpSchema,
 } from '@tessera/shared';
 import type { Config } from '../config/schema.ts';
+import type { Database } from '../db/client.ts';
 import { AppError } from '../http/errors.ts';
 import type { ApiKeyService } from './api-keys.ts';
 import type { Auth } from './auth.ts';
@@ -23,15 +24,16 @@ export interface AuthRouteDeps {
   apiKeys: ApiKeyService;
   config: Config;
   baseUrl: string;
+  database: Database;
 }
 
 const userResponse = z.object({ user: z.looseObject({ id: z.string(), email: z.string() }) }).loose();
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
-  const { auth, apiKeys, config, baseUrl } = deps;
+  const { apiKeys, config } = deps;
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const forward = (request: FastifyRequest, reply: Parameters<typeof forwardToAuth>[3]) =>
-    forwardToAuth(auth, baseUrl, request, reply);
+  const forward = (request: FastifyRequest, reply: Parameters<typeof forwardToAuth>[2]) =>
+    forwardToAuth(deps, request, reply);
 
   // OAuth providers may post forms back to the callback routes.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>

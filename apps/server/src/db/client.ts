@@ -14,7 +14,13 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; /** omitted: in memory (tests) */ dataDir?: string }
+  | {
+      kind: 'pglite';
+      /** Omitted: in memory. */
+      dataDir?: string;
+      /** An already open instance to use instead (tests clone a migrated template). */
+      client?: PGlite;
+    }
   | { kind: 'postgres'; url: string; poolSize?: number };
 
 export interface Database {
@@ -31,14 +37,15 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
 /** Opens the embedded or the server database; `owner` names the process in lock messages. */
 export async function openDatabase(target: DatabaseTarget, owner = 'tessera'): Promise<Database> {
-  return target.kind === 'pglite' ? openPglite(target.dataDir, owner) : openPostgres(target.url, target.poolSize);
+  if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize);
+  return openPglite(target.dataDir, owner, target.client);
 }
 
-async function openPglite(dataDir: string | undefined, owner: string): Promise<Database> {
+async function openPglite(dataDir: string | undefined, owner: string, existing?: PGlite): Promise<Database> {
   const unlock = dataDir ? await lockDataDir(dataDir, owner) : async () => {};
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir ?? 'memory://');
+    client = existing ?? (await PGlite.create(dataDir ?? 'memory://'));
   } catch (error) {
     await unlock();
     throw error;

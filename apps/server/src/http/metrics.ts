@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** Prometheus text at /metrics: process metrics plus a histogram of requests by route and status. */
-export async function metricsPlugin(app: FastifyInstance) {
+export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
   const duration = new Histogram({
@@ -22,4 +23,4 @@ export async function metricsPlugin(app: FastifyInstance) {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
-}
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DatabaseTarget } from '../db/client.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase, type DatabaseTarget } from '../db/client.ts';
 
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
@@ -8,9 +9,20 @@ export interface TestDatabase {
   create(): Promise<{ target: DatabaseTarget; url?: string; drop(): Promise<void> }>;
 }
 
+let template: Promise<PGlite> | undefined;
+
+/** Suites clone one migrated in-memory database per worker: cloning is faster than initdb plus migrations. */
 const pglite: TestDatabase = {
   name: 'pglite',
-  create: async () => ({ target: { kind: 'pglite' }, drop: async () => {} }),
+  async create() {
+    template ??= (async () => {
+      const database = await openDatabase({ kind: 'pglite' });
+      await database.migrate();
+      return (database.db as unknown as { $client: PGlite }).$client;
+    })();
+    const client = (await (await template).clone()) as PGlite;
+    return { target: { kind: 'pglite', client }, drop: async () => {} };
+  },
 };
 
 /** Each suite gets its own database on the server named by TEST_DATABASE_URL, dropped afterwards. */
