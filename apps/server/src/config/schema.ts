@@ -14,7 +14,7 @@ const rateLimitSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   server: z
-    .object({
+    .strictObject({
       port: z.coerce.number().int().min(0).max(65535).default(3080),
       host: z.string().min(1).default('localhost'),
       /** The URL users reach Tessera at; cookies and CSRF checks are bound to it. */
@@ -26,7 +26,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   database: z
-    .object({
+    .strictObject({
       /** postgres://… to use PostgreSQL; unset uses the embedded PGlite database. */
       url: z
         .string()
@@ -38,7 +38,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   redis: z
-    .object({
+    .strictObject({
       url: z
         .string()
         .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
@@ -46,7 +46,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   auth: z
-    .object({
+    .strictObject({
       /** Signs sessions and encrypts stored secrets; at least 32 characters. */
       secret: z.string().min(32, 'at least 32 characters').optional(),
       allowRegistration: booleanish.default(true),
@@ -57,7 +57,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   log: z
-    .object({
+    .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     })
     .prefault({}),

@@ -14,7 +14,11 @@ interface Owner {
   since: string;
 }
 
-const STALE_MS = 10_000;
+// A crashed holder on this machine is detected at once by its pid; the mtime-based staleness is
+// only the fallback (another host on a shared disk), so it is long enough to survive PGlite
+// blocking the event loop while it creates a new database.
+const STALE_MS = 60_000;
+const UPDATE_MS = 5_000;
 
 /**
  * PGlite has no cross-process locking: two processes on one data dir lose writes silently.
@@ -24,7 +28,15 @@ export async function lockDataDir(dataDir: string, command: string): Promise<() 
   mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, '.tessera.lock');
   const ownerPath = path.join(dataDir, '.tessera.owner');
-  const options = { lockfilePath: lockPath, stale: STALE_MS, realpath: false };
+  const options = {
+    lockfilePath: lockPath,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    realpath: false,
+    onCompromised: (error: Error) => {
+      console.error(`The lock on ${dataDir} was taken by another process: ${error.message}`);
+    },
+  };
 
   let release: () => Promise<void>;
   try {
