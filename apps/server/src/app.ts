@@ -16,6 +16,8 @@ import { registerErrorHandling, sendError } from './http/errors.ts';
 import { metricsPlugin } from './http/metrics.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
+import { createLedger, type Clock } from './billing/ledger.ts';
+import { billingRoutes } from './billing/routes.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -25,6 +27,8 @@ export interface AppOptions {
   redis?: Redis | null;
   /** The built web app to serve; defaults to apps/web/dist when it exists. */
   web?: WebBuild | null;
+  /** Time as the ledger sees it (claim cooldowns, refills); tests move it. */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -97,11 +101,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(metricsPlugin);
 
-  const auth = createAuth({ db: database.db, config, secret, baseUrl });
+  const ledger = createLedger(database.db, config.billing, options.clock);
+  const auth = createAuth({ db: database.db, config, secret, baseUrl, onUserCreated: ledger.openAccount });
   const apiKeys = createApiKeyService(database.db);
   await app.register(authGuard, { auth, apiKeys });
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });
+  await app.register(billingRoutes, { ledger, billing: config.billing });
   if (web) await app.register(webPlugin, { build: web });
 
   app.setNotFoundHandler((request, reply) => {

@@ -13,9 +13,11 @@ export interface AuthOptions {
   config: Config;
   secret: string;
   baseUrl: string;
+  /** Runs once for every new account, after the first-admin check. */
+  onUserCreated?: (userId: string) => Promise<void>;
 }
 
-export function createAuth({ db, config, secret, baseUrl }: AuthOptions) {
+export function createAuth({ db, config, secret, baseUrl, onUserCreated }: AuthOptions) {
   return betterAuth({
     appName: 'Tessera',
     baseURL: baseUrl,
@@ -44,7 +46,14 @@ export function createAuth({ db, config, secret, baseUrl }: AuthOptions) {
     },
     plugins: [admin()],
     databaseHooks: {
-      user: { create: { after: async (user) => void (await promoteFirstUser(db, user.id)) } },
+      user: {
+        create: {
+          after: async (user) => {
+            await promoteFirstUser(db, user.id);
+            await onUserCreated?.(user.id);
+          },
+        },
+      },
     },
   });
 }

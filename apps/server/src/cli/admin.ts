@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createdApiKeySchema, emailSchema, signUpSchema } from '@tessera/shared';
 import { createApiKeyService } from '../auth/api-keys.ts';
 import { createAuth } from '../auth/auth.ts';
+import { createLedger } from '../billing/ledger.ts';
 import { publicUrl } from '../app.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
@@ -59,7 +61,14 @@ const commands: Record<string, Command> = {
         }),
         { email: values.email, password: values.password, name: values.name ?? values.email?.split('@')[0] },
       );
-      const auth = createAuth({ db: database.db, config, secret: resolveSecret(config), baseUrl: publicUrl(config) });
+      const ledger = createLedger(database.db, config.billing);
+      const auth = createAuth({
+        db: database.db,
+        config,
+        secret: resolveSecret(config),
+        baseUrl: publicUrl(config),
+        onUserCreated: ledger.openAccount,
+      });
       try {
         await auth.api.createUser({ body: { ...input, role: values.admin ? 'admin' : 'user' } });
       } catch (error) {
@@ -83,6 +92,56 @@ const commands: Record<string, Command> = {
       );
       console.log(`API key "${created.name}" for ${user.email} (id ${created.id}); it is shown only now:`);
       console.log(created.key);
+    },
+  },
+
+  'credits:grant': {
+    usage: 'credits:grant --email E --amount N --reason R   (a negative N takes credits away, never below zero)',
+    async run({ config, database, args }) {
+      const { values } = parseArgs({
+        args,
+        options: { email: { type: 'string' }, amount: { type: 'string' }, reason: { type: 'string' } },
+      });
+      const input = parse(
+        z.object({
+          email: emailSchema,
+          amount: z.coerce
+            .number()
+            .int()
+            .refine((n) => n !== 0, 'a whole number of credits other than 0'),
+          reason: z.string().trim().min(1, 'say why, for the audit trail').max(500),
+        }),
+        values,
+      );
+      const user = await findUser(database, input.email);
+      const ledger = createLedger(database.db, config.billing);
+      const result = await ledger.adjust({
+        userId: user.id,
+        amount: input.amount,
+        kind: input.amount > 0 ? 'grant' : 'admin_adjust',
+        key: `cli:${randomUUID()}`,
+        description: input.reason,
+        actorId: 'admin-cli',
+      });
+      console.log(
+        `${input.amount > 0 ? 'Granted' : 'Took'} ${Math.abs(input.amount)} credits ${input.amount > 0 ? 'to' : 'from'} ${user.email}; balance ${result!.balance}`,
+      );
+    },
+  },
+  'ledger:verify': {
+    usage: 'ledger:verify   (exits 1 listing every user whose balance differs from the sum of their ledger)',
+    async run({ config, database }) {
+      const mismatches = await createLedger(database.db, config.billing).verify();
+      if (mismatches.length === 0) {
+        console.log('Ledger verified: every balance equals the sum of its ledger.');
+        return;
+      }
+      for (const m of mismatches) {
+        console.error(
+          `${m.email} (${m.userId}): balance ${m.balance}, ledger sum ${m.ledger}, difference ${m.balance - m.ledger}`,
+        );
+      }
+      throw new CliError(`${mismatches.length} balance(s) differ from their ledger`);
     },
   },
 };

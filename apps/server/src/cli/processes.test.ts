@@ -3,6 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../db/client.ts';
 import { testDatabases } from '../test/databases.ts';
 import { runAdmin, startServer } from '../test/processes.ts';
 
@@ -10,13 +12,21 @@ const SECRET = 'process-test-secret-at-least-32-chars';
 const freshDir = () => mkdtempSync(path.join(tmpdir(), 'tessera-proc-'));
 const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
 
-describe('the server and the admin CLI as processes on the embedded database', () => {
+describe('the server and the admin CLI as processes on the embedded database', { timeout: 180_000 }, () => {
   it('creates users and keys offline, refuses while the server holds the data dir, and keeps data across restarts', async () => {
     const env = { TESSERA_DATA_DIR: freshDir(), TESSERA_SECRET: SECRET };
 
     const created = await runAdmin(['user:create', '--email', 'root@example.com', '--password', 'long enough pw'], env);
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(/Created admin root@example\.com/);
+    const granted = await runAdmin(
+      ['credits:grant', '--email', 'root@example.com', '--amount', '5000', '--reason', 'welcome'],
+      env,
+    );
+    expect(granted.stdout).toMatch(/Granted 5000 credits to root@example\.com; balance 25000/);
+    const verified = await runAdmin(['ledger:verify'], env);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/Ledger verified/);
     const keyRun = await runAdmin(['apikey:create', '--email', 'root@example.com', '--name', 'ci'], env);
     const key = lastLine(keyRun.stdout);
     expect(key).toMatch(/^tsk_/);
@@ -39,6 +49,18 @@ describe('the server and the admin CLI as processes on the embedded database', (
     const again = await runAdmin(['user:create', '--email', 'root@example.com', '--password', 'long enough pw'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('ledger:verify exits non-zero naming a user whose balance was tampered with', async () => {
+    const dataDir = freshDir();
+    const env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: SECRET };
+    await runAdmin(['user:create', '--email', 'tampered@example.com', '--password', 'long enough pw'], env);
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    await database.db.execute(sql`update balances set credits = credits + 42`);
+    await database.close();
+    const result = await runAdmin(['ledger:verify'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/tampered@example\.com .*balance 20042, ledger sum 20000, difference 42/);
   });
 
   it('finishes a request in flight when asked to stop', async () => {
@@ -98,7 +120,7 @@ describe('the server and the admin CLI as processes on the embedded database', (
 
 const postgres = testDatabases.find((db) => db.name === 'postgres');
 
-describe.skipIf(!postgres)('the admin CLI on PostgreSQL', () => {
+describe.skipIf(!postgres)('the admin CLI on PostgreSQL', { timeout: 120_000 }, () => {
   it('works while the server is running', async () => {
     const created = await postgres!.create();
     try {

@@ -12,6 +12,19 @@ const rateLimitSchema = z.strictObject({
   windowSeconds: positiveInt,
 });
 
+const credits = z.coerce.number().int().min(0);
+
+/** USD per 1M tokens, which is also credits per token. */
+export const priceSchema = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  /** Defaults to the input price. */
+  cacheRead: z.number().min(0).optional(),
+  /** Defaults to the input price. */
+  cacheWrite: z.number().min(0).optional(),
+});
+export type Price = z.infer<typeof priceSchema>;
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -56,6 +69,31 @@ export const configSchema = z.strictObject({
       signInLimitPerAccount: rateLimitSchema.prefault({ max: 5, windowSeconds: 300 }),
     })
     .prefault({}),
+  billing: z
+    .strictObject({
+      enabled: booleanish.default(true),
+      /** Credits every new account starts with. */
+      startBalance: credits.default(20_000),
+      claim: z
+        .strictObject({
+          enabled: booleanish.default(true),
+          amount: credits.default(20_000),
+          cooldownHours: z.coerce.number().positive().default(24),
+        })
+        .prefault({}),
+      autoRefill: z
+        .strictObject({
+          enabled: booleanish.default(false),
+          amount: credits.default(0),
+          intervalHours: z.coerce.number().positive().default(24),
+        })
+        .prefault({}),
+      /** Model-name pattern (substring, or glob with *) → price; longest match wins; merged over the built-in table. */
+      prices: z.record(z.string().min(1), priceSchema).default({}),
+      /** Price of models no pattern matches. */
+      defaultPrice: priceSchema.optional(),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -81,4 +119,8 @@ export const ENV_KEYS: Record<string, string> = {
   ALLOW_REGISTRATION: 'auth.allowRegistration',
   PASSWORD_MIN_LENGTH: 'auth.passwordMinLength',
   LOG_LEVEL: 'log.level',
+  BILLING_ENABLED: 'billing.enabled',
+  START_BALANCE: 'billing.startBalance',
+  CLAIM_AMOUNT: 'billing.claim.amount',
+  CLAIM_COOLDOWN_HOURS: 'billing.claim.cooldownHours',
 };

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -98,3 +109,77 @@ export const instanceFlags = pgTable('instance_flags', {
     .notNull()
     .default(sql`now()`),
 });
+
+/** A user's spendable credits. Changes only together with a row in `transactions`. */
+export const balances = pgTable(
+  'balances',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    credits: bigint('credits', { mode: 'number' })
+      .notNull()
+      .default(sql`0`),
+    lastClaimAt: timestamp('last_claim_at', { withTimezone: true }),
+    lastRefillAt: timestamp('last_refill_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('balances_credits_not_negative', sql`${t.credits} >= 0`)],
+);
+
+/** The append-only ledger: every change of a balance, its cause, and a unique idempotency key. */
+export const transactions = pgTable(
+  'transactions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    balanceAfter: bigint('balance_after', { mode: 'number' }).notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    description: text('description'),
+    endpoint: text('endpoint'),
+    model: text('model'),
+    conversationId: text('conversation_id'),
+    messageId: text('message_id'),
+    reservationId: text('reservation_id'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    cacheReadTokens: integer('cache_read_tokens'),
+    cacheWriteTokens: integer('cache_write_tokens'),
+    reasoningTokens: integer('reasoning_tokens'),
+    /** Prices applied (USD per 1M tokens) so a charge can be explained later. */
+    rates: jsonb('rates'),
+    paymentIntentId: text('payment_intent_id'),
+    /** The administrator who caused an admin_adjust or grant. */
+    actorId: text('actor_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('transactions_user_id_id_idx').on(t.userId, t.id),
+    check('transactions_amount_sign', sql`${t.amount} <> 0 OR ${t.kind} IN ('spend', 'hold', 'release')`),
+  ],
+);
+
+/** Credits held for a generation in flight: reserved before the provider call, settled after. */
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    status: text('status').notNull().default('held'),
+    charged: bigint('charged', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('reservations_held_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'held'`),
+  ],
+);

@@ -61,7 +61,11 @@ describe.skipIf(!redisUrl)('with Redis', () => {
 
   it('says not ready when Redis is unreachable', async () => {
     const database = await openDatabase({ kind: 'pglite' });
-    const redis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    const redis = new Redis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 0,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => {});
     const config = configSchema.parse({ log: { level: 'silent' }, redis: { url: 'redis://127.0.0.1:1' } });
     const app = await buildApp({ config, database, secret: TEST_SECRET, redis, web: null });

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { configSchema } from '../config/schema.ts';
+import { openDatabase } from '../db/client.ts';
+import { manualClock } from '../test/clock.ts';
+import { Client, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
+import { testDatabases } from '../test/databases.ts';
+
+const HOUR = 3_600_000;
+
+describe.each(testDatabases)('claim tokens on $name', (db) => {
+  const clock = manualClock();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(db, {}, { clock });
+  });
+  afterAll(() => t.close());
+
+  it('credits 20,000 once, then refuses with the countdown until 24 hours have passed', async () => {
+    const client = new Client(t.app);
+    await client.signUp(uniqueEmail());
+    const balance = async () => (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+    expect(await balance()).toBe(20_000);
+
+    const status = (await client.request({ method: 'GET', url: '/api/tokens/claim' })).json();
+    expect(status).toEqual({ canClaim: true, amount: 20_000, nextClaimAt: null, remainingMs: 0 });
+
+    const claimedAt = clock();
+    const claim = await client.request({ method: 'POST', url: '/api/tokens/claim' });
+    expect(claim.statusCode).toBe(200);
+    expect(claim.json()).toEqual({
+      credited: 20_000,
+      balance: 40_000,
+      nextClaimAt: new Date(claimedAt.getTime() + 24 * HOUR).toISOString(),
+    });
+
+    clock.advance(24 * HOUR - 1000);
+    const early = await client.request({ method: 'POST', url: '/api/tokens/claim' });
+    expect(early.statusCode).toBe(429);
+    expect(early.json().error).toEqual({
+      code: 'CLAIM_COOLDOWN',
+      message: expect.any(String),
+      nextClaimAt: new Date(claimedAt.getTime() + 24 * HOUR).toISOString(),
+      remainingMs: 1000,
+    });
+    expect((await client.request({ method: 'GET', url: '/api/tokens/claim' })).json()).toMatchObject({
+      canClaim: false,
+      remainingMs: 1000,
+    });
+    expect(await balance()).toBe(40_000);
+
+    clock.advance(1000);
+    const onTime = await client.request({ method: 'POST', url: '/api/tokens/claim' });
+    expect(onTime.statusCode).toBe(200);
+    expect(onTime.json().balance).toBe(60_000);
+  });
+
+  it('credits exactly once when 1,000 claims arrive at the same time', async () => {
+    const client = new Client(t.app);
+    await client.signUp(uniqueEmail());
+    const responses = await Promise.all(
+      Array.from({ length: 1000 }, () => client.request({ method: 'POST', url: '/api/tokens/claim' })),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(999);
+    const history = (await client.request({ method: 'GET', url: '/api/transactions?kind=claim' })).json();
+    expect(history.items).toHaveLength(1);
+    expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(40_000);
+  });
+
+  it('requires a signed-in user', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/tokens/claim' });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe.each(testDatabases.filter((d) => d.name === 'postgres'))('claims across two instances on $name', (db) => {
+  it('credits exactly once when 1,000 claims are spread over two servers sharing the database', async () => {
+    const created = await db.create();
+    const databases = await Promise.all([openDatabase(created.target), openDatabase(created.target)]);
+    await databases[0]!.migrate();
+    const config = configSchema.parse({ log: { level: 'silent' } });
+    const apps = await Promise.all(
+      databases.map((database) => buildApp({ config, database, secret: TEST_SECRET, web: null })),
+    );
+    try {
+      const email = uniqueEmail();
+      await new Client(apps[0]!).signUp(email);
+      const sessions = [new Client(apps[0]!), new Client(apps[1]!)];
+      await Promise.all(sessions.map((s) => s.signIn(email)));
+      const responses = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => sessions[i % 2]!.request({ method: 'POST', url: '/api/tokens/claim' })),
+      );
+      expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
+      expect(responses.filter((r) => r.statusCode === 429)).toHaveLength(999);
+      expect((await sessions[1]!.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(40_000);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+      await Promise.all(databases.map((d) => d.close()));
+      await created.drop();
+    }
+  });
+});
+
+describe.each(testDatabases)('billing switched off on $name', (db) => {
+  it('refuses claims with BILLING_DISABLED', async () => {
+    const t = await startTestApp(db, { billing: { enabled: false } });
+    try {
+      const client = new Client(t.app);
+      await client.signUp(uniqueEmail());
+      expect((await client.request({ method: 'GET', url: '/api/tokens/claim' })).json().canClaim).toBe(false);
+      const response = await client.request({ method: 'POST', url: '/api/tokens/claim' });
+      expect(response.statusCode).toBe(403);
+      expect(response.json().error.code).toBe('BILLING_DISABLED');
+    } finally {
+      await t.close();
+    }
+  });
+});

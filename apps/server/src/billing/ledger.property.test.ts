@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../config/schema.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { users } from '../db/schema.ts';
+import { manualClock } from '../test/clock.ts';
+import { testDatabases } from '../test/databases.ts';
+import { ClaimCooldownError, createLedger, InsufficientCreditsError } from './ledger.ts';
+
+const USERS = 3;
+const HOUR = 3_600_000;
+
+const op = fc.oneof(
+  fc.record({ type: fc.constant('claim' as const), user: fc.nat(USERS - 1) }),
+  fc.record({ type: fc.constant('wait' as const), hours: fc.integer({ min: 1, max: 30 }) }),
+  fc.record({
+    type: fc.constant('grant' as const),
+    user: fc.nat(USERS - 1),
+    amount: fc.integer({ min: 1, max: 50_000 }),
+  }),
+  fc.record({
+    type: fc.constant('hold' as const),
+    user: fc.nat(USERS - 1),
+    amount: fc.integer({ min: 1, max: 60_000 }),
+  }),
+  fc.record({
+    type: fc.constant('settle' as const),
+    pick: fc.nat(),
+    costFactor: fc.double({ min: 0, max: 2.5, noNaN: true }),
+  }),
+  fc.record({ type: fc.constant('release' as const), pick: fc.nat() }),
+);
+
+describe.each(testDatabases)('ledger invariants under random operations on $name', (db) => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const created = await db.create();
+    drop = created.drop;
+    database = await openDatabase(created.target);
+    await database.migrate();
+  });
+  afterAll(async () => {
+    await database.close();
+    await drop();
+  });
+
+  it('keeps every balance ≥ 0, equal to its ledger, and equal to a simple model of the rules', async () => {
+    const config = configSchema.parse({ billing: { startBalance: 5_000 } }).billing;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 40 }), async (ops) => {
+        const clock = manualClock(new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e9)));
+        const ledger = createLedger(database.db, config, clock);
+        const ids = Array.from({ length: USERS }, () => randomUUID());
+        await database.db.insert(users).values(ids.map((id) => ({ id, name: 'P', email: `${id}@example.com` })));
+        const model = ids.map(() => ({ balance: 5_000, lastClaim: null as number | null }));
+        const held: { id: string; user: number; amount: number }[] = [];
+        await Promise.all(ids.map((id) => ledger.openAccount(id)));
+
+        for (const o of ops) {
+          if (o.type === 'wait') {
+            clock.advance(o.hours * HOUR);
+          } else if (o.type === 'claim') {
+            const m = model[o.user]!;
+            const allowed = m.lastClaim === null || clock().getTime() - m.lastClaim >= 24 * HOUR;
+            const result = await ledger.claim(ids[o.user]!).catch((e: unknown) => e);
+            if (allowed) {
+              m.balance += 20_000;
+              m.lastClaim = clock().getTime();
+              expect(result).toMatchObject({ credited: 20_000, balance: m.balance });
+            } else {
+              expect(result).toBeInstanceOf(ClaimCooldownError);
+            }
+          } else if (o.type === 'grant') {
+            await ledger.adjust({ userId: ids[o.user]!, amount: o.amount, kind: 'grant', key: randomUUID() });
+            model[o.user]!.balance += o.amount;
+          } else if (o.type === 'hold') {
+            const id = randomUUID();
+            const m = model[o.user]!;
+            const result = await ledger
+              .reserve({ userId: ids[o.user]!, reservationId: id, amount: o.amount })
+              .catch((e: unknown) => e);
+            if (m.balance >= o.amount) {
+              m.balance -= o.amount;
+              held.push({ id, user: o.user, amount: o.amount });
+              expect(result).toEqual({ balance: m.balance });
+            } else {
+              expect(result).toBeInstanceOf(InsufficientCreditsError);
+            }
+          } else if (held.length > 0) {
+            const [r] = held.splice(o.pick % held.length, 1);
+            const m = model[r!.user]!;
+            if (o.type === 'settle') {
+              const cost = Math.round(r!.amount * o.costFactor);
+              const charged = Math.min(cost, m.balance + r!.amount);
+              m.balance = m.balance + r!.amount - charged;
+              expect(await ledger.settle({ reservationId: r!.id, cost })).toMatchObject({
+                charged,
+                balance: m.balance,
+              });
+            } else {
+              m.balance += r!.amount;
+              expect(await ledger.release(r!.id)).toEqual({ balance: m.balance });
+            }
+          }
+        }
+
+        for (const [i, id] of ids.entries()) {
+          expect(await ledger.balance(id)).toBe(model[i]!.balance);
+          expect(model[i]!.balance).toBeGreaterThanOrEqual(0);
+        }
+        const mismatched = (await ledger.verify()).filter((m) => ids.includes(m.userId));
+        expect(mismatched).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
