@@ -52,7 +52,7 @@ describe.each(testDatabases)('ledger invariants under random operations on $name
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 40 }), async (ops) => {
         const clock = manualClock(new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e9)));
         const ledger = createLedger(database.db, config, clock);
-        const ids = Array.from({ length: USERS }, () => randomUUID());
+        const ids: string[] = Array.from({ length: USERS }, () => randomUUID());
         await database.db.insert(users).values(ids.map((id) => ({ id, name: 'P', email: `${id}@example.com` })));
         const model = ids.map(() => ({ balance: 5_000, lastClaim: null as number | null }));
         const held: { id: string; user: number; amount: number }[] = [];
