@@ -18,6 +18,10 @@ import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
 import { billingRoutes } from './billing/routes.ts';
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
+import { createChatService, type ChatService } from './chat/service.ts';
+import { chatRoutes } from './chat/routes.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -29,6 +33,16 @@ export interface AppOptions {
   web?: WebBuild | null;
   /** Time as the ledger sees it (claim cooldowns, refills); tests move it. */
   clock?: Clock;
+  /** Where provider keys (OPENAI_API_KEY…) are read from; tests pass their own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    chat: ChatService;
+    providers: ProviderRegistry;
+    conversations: ConversationStore;
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -108,6 +122,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });
   await app.register(billingRoutes, { ledger, billing: config.billing });
+  const providers = createProviderRegistry(config, options.env ?? process.env);
+  const store = createConversationStore(database.db);
+  const chat = createChatService({ db: database.db, store, ledger, providers, config, log: app.log });
+  await app.register(chatRoutes, { store, chat, providers });
+  app.decorate('chat', chat);
+  app.decorate('providers', providers);
+  app.decorate('conversations', store);
+  // Replies in flight are stopped (their text saved, their usage billed) before connections drain.
+  app.addHook('preClose', async () => {
+    await chat.stopAll();
+  });
   if (web) await app.register(webPlugin, { build: web });
 
   app.setNotFoundHandler((request, reply) => {

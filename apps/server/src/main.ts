@@ -28,6 +28,19 @@ async function main() {
   app.log.info({ url, database: database.kind, startupMs: Math.round(performance.now() - started) }, 'ready');
   console.log(`\n  Tessera is ready at ${url}  (${where})\n`);
 
+  await app.providers.discoverOllama();
+  const housekeeping = async () => {
+    try {
+      await app.chat.sweepOrphans();
+      await app.conversations.removeExpiredTemporary();
+    } catch (error) {
+      app.log.warn({ err: error }, 'housekeeping failed');
+    }
+  };
+  void housekeeping();
+  const sweeper = setInterval(() => void housekeeping(), 60_000);
+  sweeper.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -38,6 +51,7 @@ async function main() {
       process.exit(1);
     }, 30_000);
     force.unref();
+    clearInterval(sweeper);
     await app.close();
     await database.close();
     redis?.disconnect();

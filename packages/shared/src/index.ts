@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './auth.ts';
 export * from './system.ts';
 export * from './billing.ts';
+export * from './chat.ts';

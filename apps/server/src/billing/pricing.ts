@@ -30,6 +30,8 @@ export const DEFAULT_PRICES: Record<string, Price> = {
   'gemini-2.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.075 },
   'gemini-2.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.025 },
   'gemini-2.0-flash': { input: 0.1, output: 0.4, cacheRead: 0.025 },
+  // The built-in demo model: cheap, but not free, so the token economy can be seen working
+  'tessera-demo': { input: 0.15, output: 0.6 },
   // Open-weight models, priced as the common hosted APIs sell them
   'deepseek-chat': { input: 0.27, output: 1.1, cacheRead: 0.07 },
   'deepseek-reasoner': { input: 0.55, output: 2.19, cacheRead: 0.14 },

@@ -25,6 +25,40 @@ export const priceSchema = z.strictObject({
 });
 export type Price = z.infer<typeof priceSchema>;
 
+const paramsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+});
+
+export const endpointConfigSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'lowercase letters, digits, - and _ (up to 50)'),
+  kind: z.enum(['openai', 'anthropic', 'google', 'azure', 'bedrock', 'openai-compatible']),
+  name: z.string().min(1).optional(),
+  baseURL: z.url().optional(),
+  apiKey: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Models offered; without a list, `fetch: true` asks the endpoint's /models. */
+  models: z
+    .array(z.union([z.string().min(1), z.strictObject({ id: z.string().min(1), name: z.string().min(1).optional() })]))
+    .default([]),
+  fetch: booleanish.default(false),
+  defaultParams: paramsSchema.default({}),
+  /** Price patterns for this endpoint only, consulted before billing.prices. */
+  prices: z.record(z.string().min(1), priceSchema).default({}),
+  /** Model that writes conversation titles (default: the conversation's model). */
+  titleModel: z.string().min(1).optional(),
+  // Azure OpenAI
+  resourceName: z.string().min(1).optional(),
+  apiVersion: z.string().min(1).optional(),
+  // AWS Bedrock
+  region: z.string().min(1).optional(),
+  accessKeyId: z.string().min(1).optional(),
+  secretAccessKey: z.string().min(1).optional(),
+  sessionToken: z.string().min(1).optional(),
+});
+export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -94,6 +128,22 @@ export const configSchema = z.strictObject({
       defaultPrice: priceSchema.optional(),
     })
     .prefault({}),
+  endpoints: z.array(endpointConfigSchema).default([]),
+  chat: z
+    .strictObject({
+      /** The built-in demo endpoint: auto = only while no real provider is configured. */
+      demo: z.enum(['auto', 'on', 'off']).default('auto'),
+      /** Pause between the demo's tokens, so its streaming is visible. */
+      demoTokenDelayMs: z.coerce.number().int().min(0).max(1000).default(12),
+      /** Reply length limit when neither the request nor the endpoint sets one. */
+      maxOutputTokens: z.coerce.number().int().positive().default(4096),
+      titles: booleanish.default(true),
+      /** Abort a reply when the provider sends nothing for this long. */
+      idleTimeoutSeconds: z.coerce.number().positive().default(90),
+      defaultEndpoint: z.string().optional(),
+      defaultModel: z.string().optional(),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -123,4 +173,6 @@ export const ENV_KEYS: Record<string, string> = {
   START_BALANCE: 'billing.startBalance',
   CLAIM_AMOUNT: 'billing.claim.amount',
   CLAIM_COOLDOWN_HOURS: 'billing.claim.cooldownHours',
+  TESSERA_DEMO: 'chat.demo',
+  DEMO_TOKEN_DELAY_MS: 'chat.demoTokenDelayMs',
 };

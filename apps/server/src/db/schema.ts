@@ -183,3 +183,63 @@ export const reservations = pgTable(
       .where(sql`${t.status} = 'held'`),
   ],
 );
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull().default('New chat'),
+    /** Whether the title was generated or set by the user (then it is never regenerated). */
+    titleSet: boolean('title_set').notNull().default(false),
+    endpoint: text('endpoint'),
+    model: text('model'),
+    systemPrompt: text('system_prompt'),
+    params: jsonb('params').notNull().default({}),
+    pinned: boolean('pinned').notNull().default(false),
+    archived: boolean('archived').notNull().default(false),
+    temporary: boolean('temporary').notNull().default(false),
+    currentLeafId: text('current_leaf_id'),
+    totalCost: bigint('total_cost', { mode: 'number' })
+      .notNull()
+      .default(sql`0`),
+    ...timestamps,
+  },
+  (t) => [index('conversations_list_idx').on(t.userId, t.archived, t.pinned, t.updatedAt, t.id)],
+);
+
+/** Messages form a tree through parent_id: regenerations are siblings, edits start new branches. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    parentId: text('parent_id'),
+    role: text('role').notNull(),
+    content: text('content').notNull().default(''),
+    status: text('status').notNull().default('complete'),
+    error: jsonb('error'),
+    endpoint: text('endpoint'),
+    model: text('model'),
+    usage: jsonb('usage'),
+    cost: bigint('cost', { mode: 'number' }),
+    finishReason: text('finish_reason'),
+    ttftMs: integer('ttft_ms'),
+    durationMs: integer('duration_ms'),
+    /** The generation writing this message (also its credit reservation's id). */
+    generationId: text('generation_id'),
+    /** Set by a stop request that reached another instance; the generating one polls it. */
+    stopRequested: boolean('stop_requested').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_streaming_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'streaming'`),
+  ],
+);

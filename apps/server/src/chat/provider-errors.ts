@@ -1,0 +1,59 @@
+import { APICallError } from 'ai';
+
+export interface ReadableError {
+  code: string;
+  message: string;
+}
+
+export class IdleTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`The provider sent nothing for ${seconds} s`);
+  }
+}
+
+/** Turns whatever a provider call threw into a message a user can act on. */
+export function describeProviderError(error: unknown, generatedText: boolean): ReadableError {
+  if (error instanceof IdleTimeoutError)
+    return { code: 'PROVIDER_TIMEOUT', message: `${error.message}; the reply was cut off.` };
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode ?? 0;
+    if (status === 401 || status === 403) {
+      return {
+        code: 'PROVIDER_AUTH',
+        message: 'The model provider rejected the API key configured for this endpoint.',
+      };
+    }
+    if (status === 429) {
+      return {
+        code: 'PROVIDER_RATE_LIMITED',
+        message: 'The model provider is rate-limiting requests; try again in a moment.',
+      };
+    }
+    if (status === 400 || status === 404 || status === 422) {
+      return {
+        code: 'PROVIDER_REJECTED',
+        message: `The model provider rejected the request: ${shorten(error.message)}`,
+      };
+    }
+    if (status >= 500)
+      return { code: 'PROVIDER_ERROR', message: `The model provider had an error (HTTP ${status}); try again.` };
+    return {
+      code: 'PROVIDER_UNAVAILABLE',
+      message: 'Could not reach the model provider; check its address and try again.',
+    };
+  }
+  if (generatedText) {
+    return {
+      code: 'PROVIDER_STREAM_INTERRUPTED',
+      message: 'The connection to the model provider broke off mid-reply; what arrived is kept.',
+    };
+  }
+  return {
+    code: 'PROVIDER_UNAVAILABLE',
+    message: `Could not get a reply from the model provider: ${shorten(String((error as Error)?.message ?? error))}`,
+  };
+}
+
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

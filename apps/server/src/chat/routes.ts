@@ -1,0 +1,220 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  chatRequestSchema,
+  conversationListQuerySchema,
+  conversationPageSchema,
+  conversationSchema,
+  conversationWithMessagesSchema,
+  errorBodySchema,
+  forkConversationSchema,
+  idParamSchema,
+  messageSchema,
+  modelsResponseSchema,
+  updateConversationSchema,
+} from '@tessera/shared';
+import { requireUser } from '../auth/guard.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
+import type { ChatService } from './service.ts';
+import { openSse } from './sse.ts';
+
+const POLL_MS = 500;
+const POLL_LIMIT_MS = 10 * 60_000;
+
+export interface ChatRouteDeps {
+  store: ConversationStore;
+  chat: ChatService;
+  providers: ProviderRegistry;
+}
+
+const messageIdParams = z.object({ messageId: z.string().min(1).max(100) });
+
+export async function chatRoutes(app: FastifyInstance, { store, chat, providers }: ChatRouteDeps) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['chat'];
+
+  api.get(
+    '/api/models',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Endpoints and models this user can chat with',
+        response: { 200: modelsResponseSchema },
+      },
+    },
+    async () => ({ endpoints: await providers.list(), default: await providers.defaultTarget() }),
+  );
+
+  api.get(
+    '/api/conversations',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Conversations, pinned first then newest',
+        querystring: conversationListQuerySchema,
+        response: { 200: conversationPageSchema },
+      },
+    },
+    async (request) => store.list(request.user!.id, request.query),
+  );
+
+  api.get(
+    '/api/conversations/:id',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'A conversation with its whole message tree',
+        params: idParamSchema,
+        response: { 200: conversationWithMessagesSchema },
+      },
+    },
+    async (request) => {
+      const conversation = await store.owned(request.user!.id, request.params.id);
+      const rows = await store.messages(conversation.id);
+      return { conversation: toConversation(conversation), messages: rows.map(toMessage) };
+    },
+  );
+
+  api.patch(
+    '/api/conversations/:id',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Rename, pin, archive, set the system prompt, parameters, model or current branch',
+        params: idParamSchema,
+        body: updateConversationSchema,
+        response: { 200: conversationSchema },
+      },
+    },
+    async (request) => toConversation(await store.update(request.user!.id, request.params.id, request.body)),
+  );
+
+  api.delete(
+    '/api/conversations/:id',
+    { preHandler: requireUser, schema: { tags, summary: 'Delete a conversation', params: idParamSchema } },
+    async (request, reply) => {
+      await store.remove(request.user!.id, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  api.post(
+    '/api/conversations/:id/fork',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'A new conversation from a message (its branch, or with what grew below it)',
+        params: idParamSchema,
+        body: forkConversationSchema,
+        response: { 201: conversationSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          toConversation(
+            await store.fork(request.user!.id, request.params.id, request.body.messageId, request.body.includeBranches),
+          ),
+        ),
+  );
+
+  api.post(
+    '/api/conversations/:id/duplicate',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Copy a conversation with all its branches',
+        params: idParamSchema,
+        response: { 201: conversationSchema },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(toConversation(await store.duplicate(request.user!.id, request.params.id))),
+  );
+
+  api.post(
+    '/api/chat',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Send, regenerate or continue; answers with server-sent events (start, delta…, done | error, title)',
+        body: chatRequestSchema,
+        response: { 402: errorBodySchema, '4xx': errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      const { run, startEvent, launch } = await chat.start(request.user!, request.body);
+      const sse = openSse(request, reply);
+      sse.send(startEvent);
+      const unsubscribe = run.subscribe(sse.send, sse.end);
+      launch();
+      await sse.closed;
+      unsubscribe();
+    },
+  );
+
+  api.get(
+    '/api/chat/:messageId/stream',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Reconnect to a reply: what was written so far (snapshot), then the rest live',
+        params: messageIdParams,
+      },
+    },
+    async (request, reply) => {
+      const { message } = await store.ownedMessage(request.user!.id, request.params.messageId);
+      const sse = openSse(request, reply);
+      const run = chat.runs.get(message.id);
+      if (run && !run.finished) {
+        sse.send({ type: 'snapshot', message: { ...toMessage(message), content: run.text, status: 'streaming' } });
+        const unsubscribe = run.subscribe(sse.send, sse.end);
+        await sse.closed;
+        unsubscribe();
+        return;
+      }
+      // Written on another instance (or finished): follow the saved text until it is done.
+      let last = toMessage(message);
+      sse.send({ type: 'snapshot', message: last });
+      const deadline = Date.now() + POLL_LIMIT_MS;
+      let closed = false;
+      void sse.closed.then(() => (closed = true));
+      while (last.status === 'streaming' && !closed && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        const { message: fresh } = await store.ownedMessage(request.user!.id, message.id);
+        const next = toMessage(fresh);
+        if (next.content !== last.content && next.status === 'streaming') sse.send({ type: 'snapshot', message: next });
+        last = next;
+      }
+      if (last.status === 'error')
+        sse.send({ type: 'error', message: last, error: last.error ?? { code: 'ERROR', message: 'The reply failed' } });
+      else if (last.status !== 'streaming') sse.send({ type: 'done', message: last, balance: null });
+      sse.end();
+    },
+  );
+
+  api.post(
+    '/api/chat/:messageId/stop',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Stop a reply; the partial answer is kept and marked stopped',
+        params: messageIdParams,
+        response: { 200: messageSchema },
+      },
+    },
+    async (request) => chat.stop(request.user!, request.params.messageId),
+  );
+}

@@ -1,0 +1,610 @@
+import { randomUUID } from 'node:crypto';
+import { generateText, streamText, type LanguageModel, type LanguageModelUsage, type ModelMessage } from 'ai';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from '@tessera/shared';
+import type { Config, Price } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
+import { conversations, messages } from '../db/schema.ts';
+import type { Ledger } from '../billing/ledger.ts';
+import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
+import { AppError } from '../http/errors.ts';
+import type { AuthUser } from '../auth/user.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import { DEMO_ENDPOINT_ID } from '../providers/demo.ts';
+import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
+import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
+import { describeProviderError, IdleTimeoutError, type ReadableError } from './provider-errors.ts';
+import { Run, RunRegistry } from './run.ts';
+
+const FLUSH_MS = 750;
+/** A streaming message not written for this long belongs to a process that died. */
+const ORPHAN_AFTER_MS = 120_000;
+const TITLE_MAX_TOKENS = 24;
+
+type MessageRow = typeof messages.$inferSelect;
+
+interface Plan {
+  conversationId: string;
+  isNewConversation: boolean;
+  userMessage: MessageRow | null;
+  assistant: MessageRow;
+  /** Text already in the assistant message (continue). */
+  prefix: string;
+  history: ModelMessage[];
+  system: string | undefined;
+  params: ModelParams & { maxOutputTokens: number };
+  endpointId: string;
+  modelId: string;
+  price: Price;
+  promptTokens: number;
+  generationId: string;
+  reserved: boolean;
+  wantsTitle: boolean;
+  question: string;
+  temporary: boolean;
+  model: LanguageModel;
+}
+
+const emptyUsage = (): MessageUsage => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+});
+
+function fromSdkUsage(usage: LanguageModelUsage | undefined): Usage | null {
+  if (!usage || usage.inputTokens === undefined || usage.outputTokens === undefined) return null;
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheReadTokens: usage.inputTokenDetails?.cacheReadTokens ?? 0,
+    cacheWriteTokens: usage.inputTokenDetails?.cacheWriteTokens ?? 0,
+    reasoningTokens: usage.outputTokenDetails?.reasoningTokens ?? 0,
+  };
+}
+
+function toModelMessages(rows: MessageRow[]): ModelMessage[] {
+  return rows
+    .filter((m) => m.content !== '')
+    .map((m) => (m.role === 'user' ? { role: 'user', content: m.content } : { role: 'assistant', content: m.content }));
+}
+
+export interface ChatServiceDeps {
+  db: Db;
+  store: ConversationStore;
+  ledger: Ledger;
+  providers: ProviderRegistry;
+  config: Config;
+  log: FastifyBaseLogger;
+}
+
+/** Starts, streams, stops and settles generations; every path is billed. */
+export function createChatService({ db, store, ledger, providers, config, log }: ChatServiceDeps) {
+  const runs = new RunRegistry();
+  const billing = config.billing.enabled;
+
+  async function plan(user: AuthUser, request: ChatRequest): Promise<Plan> {
+    const generationId = randomUUID();
+    if (request.action === 'send') {
+      const existing = request.conversationId ? await store.owned(user.id, request.conversationId) : null;
+      if (!existing && request.parentId) {
+        throw new AppError('VALIDATION_ERROR', 'parentId needs a conversationId', {
+          fields: [{ field: 'conversationId', message: 'Required when parentId is set' }],
+        });
+      }
+      const history = existing && request.parentId ? await store.path(existing.id, request.parentId) : [];
+      if (request.parentId && history.length === 0)
+        throw new AppError('NOT_FOUND', 'No such parent message in this conversation');
+      const resolved = await providers.resolve(request.endpoint, request.model);
+      const system = request.systemPrompt ?? existing?.systemPrompt ?? undefined;
+      const params = { ...resolved.defaults, ...((existing?.params ?? {}) as ModelParams), ...request.params };
+      const conversationId = existing?.id ?? randomUUID();
+      const now = new Date();
+      const userMessage: MessageRow = blankMessage(conversationId, request.parentId, 'user', now);
+      userMessage.content = request.content;
+      const assistant = blankMessage(conversationId, userMessage.id, 'assistant', new Date(now.getTime() + 1));
+      return finishPlan({
+        conversationId,
+        isNewConversation: !existing,
+        userMessage,
+        assistant,
+        prefix: '',
+        history: [...toModelMessages(history), { role: 'user', content: request.content }],
+        system,
+        params,
+        resolved,
+        generationId,
+        wantsTitle: !existing || (!existing.titleSet && history.length === 0),
+        question: request.content,
+        temporary: request.temporary ?? false,
+      });
+    }
+
+    const { message, conversation } = await store.ownedMessage(user.id, request.messageId);
+    if (message.role !== 'assistant')
+      throw new AppError('VALIDATION_ERROR', 'Only an assistant message can be regenerated or continued');
+    if (message.status === 'streaming') throw new AppError('CONFLICT', 'This reply is still being generated');
+    const endpointId = request.action === 'regenerate' ? request.endpoint : (message.endpoint ?? conversation.endpoint);
+    const modelId = request.action === 'regenerate' ? request.model : (message.model ?? conversation.model);
+    if (!endpointId || !modelId) throw new AppError('VALIDATION_ERROR', 'This message has no model to continue with');
+    const resolved = await providers.resolve(endpointId, modelId);
+    const params = {
+      ...resolved.defaults,
+      ...(conversation.params as ModelParams),
+      ...(request.action === 'regenerate' ? request.params : {}),
+    };
+    if (request.action === 'regenerate') {
+      const history = message.parentId ? await store.path(conversation.id, message.parentId) : [];
+      const assistant = blankMessage(conversation.id, message.parentId, 'assistant', new Date());
+      return finishPlan({
+        conversationId: conversation.id,
+        isNewConversation: false,
+        userMessage: null,
+        assistant,
+        prefix: '',
+        history: toModelMessages(history),
+        system: conversation.systemPrompt ?? undefined,
+        params,
+        resolved,
+        generationId,
+        wantsTitle: false,
+        question: history.at(-1)?.content ?? '',
+        temporary: conversation.temporary,
+      });
+    }
+    const history = await store.path(conversation.id, message.id);
+    return finishPlan({
+      conversationId: conversation.id,
+      isNewConversation: false,
+      userMessage: null,
+      assistant: { ...message, status: 'streaming', error: null },
+      prefix: message.content,
+      history: toModelMessages(history),
+      system: conversation.systemPrompt ?? undefined,
+      params,
+      resolved,
+      generationId,
+      wantsTitle: false,
+      question: '',
+      temporary: conversation.temporary,
+    });
+  }
+
+  function blankMessage(
+    conversationId: string,
+    parentId: string | null,
+    role: 'user' | 'assistant',
+    createdAt: Date,
+  ): MessageRow {
+    return {
+      id: randomUUID(),
+      conversationId,
+      parentId,
+      role,
+      content: '',
+      status: role === 'assistant' ? 'streaming' : 'complete',
+      error: null,
+      endpoint: null,
+      model: null,
+      usage: null,
+      cost: null,
+      finishReason: null,
+      ttftMs: null,
+      durationMs: null,
+      generationId: null,
+      stopRequested: false,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  }
+
+  function finishPlan(input: {
+    conversationId: string;
+    isNewConversation: boolean;
+    userMessage: MessageRow | null;
+    assistant: MessageRow;
+    prefix: string;
+    history: ModelMessage[];
+    system: string | undefined;
+    params: ModelParams;
+    resolved: Awaited<ReturnType<ProviderRegistry['resolve']>>;
+    generationId: string;
+    wantsTitle: boolean;
+    question: string;
+    temporary: boolean;
+  }): Plan {
+    const maxOutputTokens = input.params.maxOutputTokens ?? config.chat.maxOutputTokens;
+    const texts = [input.system ?? '', ...input.history.map((m) => (typeof m.content === 'string' ? m.content : ''))];
+    input.assistant.endpoint = input.resolved.endpointId;
+    input.assistant.model = input.resolved.modelId;
+    input.assistant.generationId = input.generationId;
+    return {
+      conversationId: input.conversationId,
+      isNewConversation: input.isNewConversation,
+      userMessage: input.userMessage,
+      assistant: input.assistant,
+      prefix: input.prefix,
+      history: input.history,
+      system: input.system,
+      params: { ...input.params, maxOutputTokens },
+      endpointId: input.resolved.endpointId,
+      modelId: input.resolved.modelId,
+      price: input.resolved.price,
+      promptTokens: estimatePromptTokens(texts),
+      generationId: input.generationId,
+      reserved: false,
+      wantsTitle: input.wantsTitle && config.chat.titles,
+      question: input.question,
+      temporary: input.temporary,
+      model: input.resolved.model,
+    };
+  }
+
+  /** Validates, reserves credits and stores the messages; the caller subscribes, then launches. */
+  async function start(user: AuthUser, request: ChatRequest) {
+    const p = await plan(user, request);
+    const hold = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price);
+    if (billing && hold > 0) {
+      await ledger.reserve({
+        userId: user.id,
+        reservationId: p.generationId,
+        amount: hold,
+        endpoint: p.endpointId,
+        model: p.modelId,
+        conversationId: p.conversationId,
+        messageId: p.assistant.id,
+        description: 'Reply (held until it finishes)',
+      });
+      p.reserved = true;
+    }
+    try {
+      await db.transaction(async (tx) => {
+        if (p.isNewConversation) {
+          await tx.insert(conversations).values({
+            id: p.conversationId,
+            userId: user.id,
+            endpoint: p.endpointId,
+            model: p.modelId,
+            systemPrompt: request.action === 'send' ? (request.systemPrompt ?? null) : null,
+            params: request.action !== 'continue' ? (request.params ?? {}) : {},
+            temporary: p.temporary,
+          });
+        }
+        if (p.userMessage) await tx.insert(messages).values(p.userMessage);
+        if (p.prefix === '' && request.action !== 'continue') {
+          await tx.insert(messages).values(p.assistant);
+        } else {
+          await tx
+            .update(messages)
+            .set({
+              status: 'streaming',
+              error: null,
+              generationId: p.generationId,
+              stopRequested: false,
+              updatedAt: sql`now()`,
+            })
+            .where(eq(messages.id, p.assistant.id));
+        }
+        await tx
+          .update(conversations)
+          .set({ currentLeafId: p.assistant.id, endpoint: p.endpointId, model: p.modelId, updatedAt: sql`now()` })
+          .where(eq(conversations.id, p.conversationId));
+      });
+    } catch (error) {
+      if (p.reserved) await ledger.release(p.generationId);
+      throw error;
+    }
+
+    const [conversation] = await db.select().from(conversations).where(eq(conversations.id, p.conversationId));
+    const run = new Run(p.assistant.id, user.id);
+    run.text = p.prefix;
+    runs.add(run);
+    const startEvent: ChatEvent = {
+      type: 'start',
+      conversation: toConversation(conversation!),
+      userMessage: p.userMessage ? toMessage(p.userMessage) : null,
+      assistantMessage: toMessage({ ...p.assistant, content: p.prefix }),
+    };
+    return {
+      run,
+      startEvent,
+      launch: () => {
+        void generate(user, p, run).catch((error: unknown) => log.error({ err: error }, 'generation failed'));
+      },
+    };
+  }
+
+  async function generate(user: AuthUser, p: Plan, run: Run) {
+    const started = performance.now();
+    let ttftMs: number | null = null;
+    let newText = '';
+    let finishReason: string | null = null;
+    let sdkUsage: LanguageModelUsage | undefined;
+    let failure: unknown = null;
+    let flushed = p.prefix;
+
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(
+        () => run.abort.abort(new IdleTimeoutError(config.chat.idleTimeoutSeconds)),
+        config.chat.idleTimeoutSeconds * 1000,
+      );
+    };
+    // Partial text is written regularly so a reload elsewhere, or a crash, keeps it; a stop
+    // requested through another instance is picked up on the same round trip.
+    const flush = setInterval(() => {
+      const content = p.prefix + newText;
+      if (content === flushed && !run.abort.signal.aborted) {
+        void db
+          .select({ stop: messages.stopRequested })
+          .from(messages)
+          .where(eq(messages.id, p.assistant.id))
+          .then(([row]) => row?.stop && run.abort.abort('stopped'))
+          .catch(() => {});
+        return;
+      }
+      flushed = content;
+      void db
+        .update(messages)
+        .set({ content, updatedAt: sql`now()` })
+        .where(eq(messages.id, p.assistant.id))
+        .returning({ stop: messages.stopRequested })
+        .then(([row]) => row?.stop && run.abort.abort('stopped'))
+        .catch((error: unknown) => log.warn({ err: error }, 'could not save partial reply'));
+    }, FLUSH_MS);
+
+    try {
+      armIdle();
+      const result = streamText({
+        model: p.model,
+        system: p.system,
+        messages: p.history,
+        temperature: p.params.temperature,
+        topP: p.params.topP,
+        maxOutputTokens: p.params.maxOutputTokens,
+        abortSignal: run.abort.signal,
+        maxRetries: 1,
+      });
+      for await (const part of result.fullStream) {
+        armIdle();
+        if (part.type === 'text-delta') {
+          if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
+          newText += part.text;
+          run.emit({ type: 'delta', text: part.text });
+        } else if (part.type === 'finish') {
+          finishReason = part.finishReason;
+          sdkUsage = part.totalUsage;
+        } else if (part.type === 'error') {
+          failure = part.error;
+        } else if (part.type === 'abort') {
+          failure = run.abort.signal.reason ?? 'stopped';
+        }
+      }
+    } catch (error) {
+      failure = run.abort.signal.aborted ? (run.abort.signal.reason ?? error) : error;
+    } finally {
+      clearTimeout(idle);
+      clearInterval(flush);
+    }
+
+    const stopped = failure === 'stopped';
+    const error: ReadableError | null = failure && !stopped ? describeProviderError(failure, newText !== '') : null;
+    if (error) log.warn({ err: failure, endpoint: p.endpointId, model: p.modelId }, 'provider call failed');
+    const measured = fromSdkUsage(sdkUsage);
+    // Without usage from the provider (stopped, cut off), bill what was sent and what arrived.
+    const usage: Usage = measured ?? { inputTokens: p.promptTokens, outputTokens: countTokens(newText) };
+    const cost = costOf(usage, p.price);
+    let charged: number | null = null;
+    let balance: number | null = null;
+    const context = {
+      endpoint: p.endpointId,
+      model: p.modelId,
+      conversationId: p.conversationId,
+      messageId: p.assistant.id,
+      description: 'Reply',
+    };
+    try {
+      if (p.reserved) {
+        if (error && newText === '') {
+          balance = (await ledger.release(p.generationId))?.balance ?? null;
+          charged = 0;
+        } else {
+          const settled = await ledger.settle({
+            reservationId: p.generationId,
+            cost,
+            usage,
+            rates: p.price,
+            ...context,
+          });
+          charged = settled?.charged ?? 0;
+          balance = settled?.balance ?? null;
+        }
+      }
+    } catch (settleError) {
+      log.error({ err: settleError, reservation: p.generationId }, 'could not settle a reply; the sweeper will retry');
+    }
+
+    const previous = (p.assistant.usage as MessageUsage | null) ?? emptyUsage();
+    const messageUsage: MessageUsage = {
+      inputTokens: previous.inputTokens + usage.inputTokens,
+      outputTokens: previous.outputTokens + usage.outputTokens,
+      cacheReadTokens: previous.cacheReadTokens + (usage.cacheReadTokens ?? 0),
+      cacheWriteTokens: previous.cacheWriteTokens + (usage.cacheWriteTokens ?? 0),
+      reasoningTokens: previous.reasoningTokens + (usage.reasoningTokens ?? 0),
+    };
+    const status = error ? 'error' : stopped ? 'stopped' : 'complete';
+    const [saved] = await db
+      .update(messages)
+      .set({
+        content: p.prefix + newText,
+        status,
+        error,
+        usage: messageUsage,
+        cost: charged === null ? null : (p.assistant.cost ?? 0) + charged,
+        finishReason: error ? 'error' : stopped ? 'stopped' : finishReason,
+        ttftMs: p.assistant.ttftMs ?? ttftMs,
+        durationMs: (p.assistant.durationMs ?? 0) + Math.round(performance.now() - started),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(messages.id, p.assistant.id))
+      .returning();
+    await db
+      .update(conversations)
+      .set({ totalCost: sql`${conversations.totalCost} + ${charged ?? 0}`, updatedAt: sql`now()` })
+      .where(eq(conversations.id, p.conversationId));
+
+    const message: Message = toMessage(saved!);
+    run.finished = true;
+    run.emit(error ? { type: 'error', message, error } : { type: 'done', message, balance });
+
+    if (p.wantsTitle && !error && newText !== '') {
+      const title = await writeTitle(user, p).catch((titleError: unknown) => {
+        log.warn({ err: titleError }, 'could not write a title');
+        return null;
+      });
+      if (title) run.emit({ type: 'title', conversationId: p.conversationId, title });
+    }
+    run.close();
+    runs.remove(run);
+  }
+
+  /** A short title from the first question, written by the conversation's model and billed like a reply. */
+  async function writeTitle(user: AuthUser, p: Plan): Promise<string | null> {
+    let title: string;
+    if (p.endpointId === DEMO_ENDPOINT_ID) {
+      title = p.question.split(/\s+/).slice(0, 6).join(' ');
+    } else {
+      const prompt = `Write a title of at most six words for a conversation that starts with the message below. Reply with the title only, no quotes.\n\n${p.question.slice(0, 2000)}`;
+      const reservationId = randomUUID();
+      const hold = worstCaseCost(estimatePromptTokens([prompt]), TITLE_MAX_TOKENS, p.price);
+      const context = {
+        endpoint: p.endpointId,
+        model: p.modelId,
+        conversationId: p.conversationId,
+        description: 'Conversation title',
+      };
+      if (billing && hold > 0) {
+        try {
+          await ledger.reserve({ userId: user.id, reservationId, amount: hold, ...context });
+        } catch {
+          return null;
+        }
+      }
+      try {
+        const result = await generateText({ model: p.model, prompt, maxOutputTokens: TITLE_MAX_TOKENS, maxRetries: 1 });
+        const usage = fromSdkUsage(result.usage) ?? {
+          inputTokens: countTokens(prompt),
+          outputTokens: countTokens(result.text),
+        };
+        if (billing && hold > 0) {
+          await ledger.settle({ reservationId, cost: costOf(usage, p.price), usage, rates: p.price, ...context });
+        }
+        title = result.text;
+      } catch (error) {
+        if (billing && hold > 0) await ledger.release(reservationId);
+        throw error;
+      }
+    }
+    title = title.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').slice(0, 100);
+    if (!title) return null;
+    const updated = await db
+      .update(conversations)
+      .set({ title, updatedAt: sql`now()` })
+      .where(and(eq(conversations.id, p.conversationId), eq(conversations.titleSet, false)))
+      .returning({ id: conversations.id });
+    return updated.length > 0 ? title : null;
+  }
+
+  return {
+    runs,
+    start,
+
+    /** Asks the generation writing `messageId` to stop, here or on another instance. */
+    async stop(user: AuthUser, messageId: string): Promise<Message> {
+      const { message } = await store.ownedMessage(user.id, messageId);
+      const run = runs.get(messageId);
+      if (run) {
+        const done = new Promise<void>((resolve) => run.subscribe(() => {}, resolve));
+        run.abort.abort('stopped');
+        await done;
+      } else if (message.status === 'streaming') {
+        await db.update(messages).set({ stopRequested: true }).where(eq(messages.id, messageId));
+        return toMessage({ ...message, stopRequested: true });
+      }
+      const { message: latest } = await store.ownedMessage(user.id, messageId);
+      return toMessage(latest);
+    },
+
+    /**
+     * Finishes replies whose process died mid-generation: keeps their saved text, marks them
+     * interrupted, and bills what was generated. Also returns holds that never got a message.
+     */
+    async sweepOrphans(): Promise<number> {
+      const cutoff = new Date(Date.now() - ORPHAN_AFTER_MS);
+      const orphans = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, cutoff)));
+      for (const orphan of orphans) {
+        if (runs.get(orphan.id)) continue;
+        const error = {
+          code: 'INTERRUPTED',
+          message: 'The server stopped while writing this reply; what was saved is kept.',
+        };
+        const [claimed] = await db
+          .update(messages)
+          .set({ status: 'error', error, finishReason: 'error', updatedAt: sql`now()` })
+          .where(and(eq(messages.id, orphan.id), eq(messages.status, 'streaming')))
+          .returning();
+        if (!claimed || !orphan.generationId || !orphan.endpoint || !orphan.model) continue;
+        const price = await providers
+          .resolve(orphan.endpoint, orphan.model)
+          .then((r) => r.price)
+          .catch(() => null);
+        const usage = { inputTokens: 0, outputTokens: countTokens(orphan.content) };
+        const cost = price ? costOf(usage, price) : 0;
+        const settled = await ledger.settle({
+          reservationId: orphan.generationId,
+          cost,
+          usage,
+          ...(price ? { rates: price } : {}),
+          endpoint: orphan.endpoint,
+          model: orphan.model,
+          conversationId: orphan.conversationId,
+          messageId: orphan.id,
+          description: 'Interrupted reply',
+        });
+        if (settled) {
+          await db.update(messages).set({ cost: settled.charged }).where(eq(messages.id, orphan.id));
+          await db
+            .update(conversations)
+            .set({ totalCost: sql`${conversations.totalCost} + ${settled.charged}` })
+            .where(eq(conversations.id, orphan.conversationId));
+        }
+      }
+      for (const id of await ledger.staleReservations(ORPHAN_AFTER_MS * 2)) {
+        const [owner] = await db.select({ id: messages.id }).from(messages).where(eq(messages.generationId, id));
+        if (!owner) await ledger.release(id);
+      }
+      return orphans.length;
+    },
+
+    /** Stops every generation on this instance (shutdown): each saves its text and is billed. */
+    async stopAll(): Promise<void> {
+      await Promise.all(
+        runs.all().map(
+          (run) =>
+            new Promise<void>((resolve) => {
+              run.subscribe(() => {}, resolve);
+              run.abort.abort('stopped');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatEvent } from '@tessera/shared';
+
+const HEARTBEAT_MS = 15_000;
+
+export interface SseStream {
+  send(event: ChatEvent): void;
+  end(): void;
+  /** Resolves when the client goes away or the stream is ended. */
+  closed: Promise<void>;
+}
+
+/** Takes over the response and speaks server-sent events on it. */
+export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': request.id,
+  });
+  let open = true;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const finish = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(heartbeat);
+    resolveClosed();
+  };
+  // The response's close (not the request's) says the client is gone.
+  raw.on('close', finish);
+  return {
+    send(event) {
+      if (open) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    },
+    end() {
+      if (!open) return;
+      finish();
+      raw.end();
+    },
+    closed,
+  };
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+export const ENDPOINT_KINDS = [
+  'openai',
+  'anthropic',
+  'google',
+  'azure',
+  'bedrock',
+  'openai-compatible',
+  'demo',
+] as const;
+export const endpointKindSchema = z.enum(ENDPOINT_KINDS);
+export type EndpointKind = z.infer<typeof endpointKindSchema>;
+
+export const modelPriceSchema = z.object({ input: z.number(), output: z.number() });
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** USD per 1M tokens = credits per token. */
+  price: modelPriceSchema,
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const endpointInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: endpointKindSchema,
+  models: z.array(modelInfoSchema),
+});
+export type EndpointInfo = z.infer<typeof endpointInfoSchema>;
+
+export const modelsResponseSchema = z.object({
+  endpoints: z.array(endpointInfoSchema),
+  default: z.object({ endpoint: z.string(), model: z.string() }).nullable(),
+});
+export type ModelsResponse = z.infer<typeof modelsResponseSchema>;
+
+export const modelParamsSchema = z.object({
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  maxOutputTokens: z.number().int().min(1).max(200_000).optional(),
+});
+export type ModelParams = z.infer<typeof modelParamsSchema>;
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+});
+export type MessageUsage = z.infer<typeof usageSchema>;
+
+export const messageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  parentId: z.string().nullable(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  status: messageStatusSchema,
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  endpoint: z.string().nullable(),
+  model: z.string().nullable(),
+  usage: usageSchema.nullable(),
+  /** Credits charged for this reply. */
+  cost: z.number().int().nullable(),
+  finishReason: z.string().nullable(),
+  /** Milliseconds from the request to the first token, and to the end. */
+  ttftMs: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  endpoint: z.string().nullable(),
+  model: z.string().nullable(),
+  systemPrompt: z.string().nullable(),
+  params: modelParamsSchema,
+  pinned: z.boolean(),
+  archived: z.boolean(),
+  temporary: z.boolean(),
+  /** The leaf of the branch the user last looked at. */
+  currentLeafId: z.string().nullable(),
+  /** Credits spent in this conversation so far. */
+  totalCost: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const conversationListQuerySchema = z.object({
+  archived: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+export const conversationPageSchema = z.object({
+  items: z.array(conversationSchema),
+  nextCursor: z.string().nullable(),
+});
+export type ConversationPage = z.infer<typeof conversationPageSchema>;
+
+export const conversationWithMessagesSchema = z.object({
+  conversation: conversationSchema,
+  messages: z.array(messageSchema),
+});
+export type ConversationWithMessages = z.infer<typeof conversationWithMessagesSchema>;
+
+export const updateConversationSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    pinned: z.boolean(),
+    archived: z.boolean(),
+    systemPrompt: z.string().max(20_000).nullable(),
+    params: modelParamsSchema,
+    endpoint: z.string().max(100),
+    model: z.string().max(200),
+    currentLeafId: z.string().max(100).nullable(),
+  })
+  .partial();
+export type UpdateConversation = z.infer<typeof updateConversationSchema>;
+
+export const forkConversationSchema = z.object({
+  messageId: z.string().min(1).max(100),
+  /** false: only the branch leading to the message; true: the message's whole subtree too. */
+  includeBranches: z.boolean().default(false),
+});
+
+const target = {
+  endpoint: z.string().min(1).max(100),
+  model: z.string().min(1).max(200),
+  params: modelParamsSchema.optional(),
+};
+
+/** Starts a generation. The response is a server-sent event stream (see ChatEvent). */
+export const chatRequestSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('send'),
+    /** Omitted: a new conversation. */
+    conversationId: z.string().max(100).optional(),
+    /** The message this one answers (null: the first message of the conversation). */
+    parentId: z.string().max(100).nullable(),
+    content: z.string().trim().min(1, 'Write a message').max(200_000),
+    systemPrompt: z.string().max(20_000).optional(),
+    temporary: z.boolean().optional(),
+    ...target,
+  }),
+  z.object({
+    action: z.literal('regenerate'),
+    /** The assistant message to answer again, as a new sibling. */
+    messageId: z.string().min(1).max(100),
+    ...target,
+  }),
+  z.object({
+    action: z.literal('continue'),
+    /** The cut-off assistant message to extend. */
+    messageId: z.string().min(1).max(100),
+  }),
+]);
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/**
+ * Server-sent events of a generation, in order: `start`, then `delta`s, then one of `done` or `error`.
+ * A reconnecting client gets `snapshot` (the message so far) instead of the deltas it missed.
+ */
+export type ChatEvent =
+  | { type: 'start'; conversation: Conversation; userMessage: Message | null; assistantMessage: Message }
+  | { type: 'snapshot'; message: Message }
+  | { type: 'delta'; text: string }
+  | { type: 'done'; message: Message; balance: number | null }
+  | { type: 'error'; message: Message; error: { code: string; message: string } }
+  | { type: 'title'; conversationId: string; title: string };
