@@ -1,4 +1,4 @@
-import { APICallError } from 'ai';
+import { APICallError, RetryError } from 'ai';
 
 export interface ReadableError {
   code: string;
@@ -13,34 +13,28 @@ export class IdleTimeoutError extends Error {
 
 /** Turns whatever a provider call threw into a message a user can act on. */
 export function describeProviderError(error: unknown, generatedText: boolean): ReadableError {
-  if (error instanceof IdleTimeoutError)
+  if (RetryError.isInstance(error)) return describeProviderError(error.lastError, generatedText);
+  if (error instanceof IdleTimeoutError) {
     return { code: 'PROVIDER_TIMEOUT', message: `${error.message}; the reply was cut off.` };
-  if (APICallError.isInstance(error)) {
-    const status = error.statusCode ?? 0;
-    if (status === 401 || status === 403) {
-      return {
-        code: 'PROVIDER_AUTH',
-        message: 'The model provider rejected the API key configured for this endpoint.',
-      };
-    }
-    if (status === 429) {
-      return {
-        code: 'PROVIDER_RATE_LIMITED',
-        message: 'The model provider is rate-limiting requests; try again in a moment.',
-      };
-    }
-    if (status === 400 || status === 404 || status === 422) {
-      return {
-        code: 'PROVIDER_REJECTED',
-        message: `The model provider rejected the request: ${shorten(error.message)}`,
-      };
-    }
-    if (status >= 500)
-      return { code: 'PROVIDER_ERROR', message: `The model provider had an error (HTTP ${status}); try again.` };
+  }
+  const status = APICallError.isInstance(error) ? (error.statusCode ?? 0) : 0;
+  if (status === 401 || status === 403) {
+    return { code: 'PROVIDER_AUTH', message: 'The model provider rejected the API key configured for this endpoint.' };
+  }
+  if (status === 429) {
     return {
-      code: 'PROVIDER_UNAVAILABLE',
-      message: 'Could not reach the model provider; check its address and try again.',
+      code: 'PROVIDER_RATE_LIMITED',
+      message: 'The model provider is rate-limiting requests; try again in a moment.',
     };
+  }
+  if (status === 400 || status === 404 || status === 422) {
+    return {
+      code: 'PROVIDER_REJECTED',
+      message: `The model provider rejected the request: ${shorten((error as Error).message)}`,
+    };
+  }
+  if (status >= 500) {
+    return { code: 'PROVIDER_ERROR', message: `The model provider had an error (HTTP ${status}); try again.` };
   }
   if (generatedText) {
     return {
@@ -50,7 +44,7 @@ export function describeProviderError(error: unknown, generatedText: boolean): R
   }
   return {
     code: 'PROVIDER_UNAVAILABLE',
-    message: `Could not get a reply from the model provider: ${shorten(String((error as Error)?.message ?? error))}`,
+    message: 'Could not reach the model provider; check its address and try again.',
   };
 }
 

@@ -6,7 +6,7 @@ import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from 
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema.ts';
-import type { Ledger } from '../billing/ledger.ts';
+import { InsufficientCreditsError, type Ledger } from '../billing/ledger.ts';
 import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
 import { AppError } from '../http/errors.ts';
 import type { AuthUser } from '../auth/user.ts';
@@ -21,6 +21,8 @@ const FLUSH_MS = 750;
 /** A streaming message not written for this long belongs to a process that died. */
 const ORPHAN_AFTER_MS = 120_000;
 const TITLE_MAX_TOKENS = 24;
+/** A balance that cannot pay for this many output tokens gets a 402 instead of a uselessly short reply. */
+const MIN_REPLY_TOKENS = 256;
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -242,11 +244,32 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     };
   }
 
+  /**
+   * The credits to hold for a reply: its worst case, or, when the balance cannot cover that,
+   * a shorter reply that it can (the output limit is lowered). Too little for even a short
+   * reply is a 402 before any provider is called.
+   */
+  async function affordableHold(userId: string, p: Plan): Promise<number> {
+    const worst = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price);
+    if (worst === 0) return 0;
+    const balance = await ledger.balance(userId);
+    if (balance >= worst) return worst;
+    const promptCost = worstCaseCost(p.promptTokens, 0, p.price);
+    const affordable =
+      p.price.output > 0 ? Math.floor((balance - promptCost) / p.price.output) : p.params.maxOutputTokens;
+    const minimum = Math.min(MIN_REPLY_TOKENS, p.params.maxOutputTokens);
+    if (affordable < minimum) {
+      throw new InsufficientCreditsError(balance, worstCaseCost(p.promptTokens, minimum, p.price));
+    }
+    p.params.maxOutputTokens = affordable;
+    return worstCaseCost(p.promptTokens, affordable, p.price);
+  }
+
   /** Validates, reserves credits and stores the messages; the caller subscribes, then launches. */
   async function start(user: AuthUser, request: ChatRequest) {
     const p = await plan(user, request);
-    const hold = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price);
-    if (billing && hold > 0) {
+    const hold = billing ? await affordableHold(user.id, p) : 0;
+    if (hold > 0) {
       await ledger.reserve({
         userId: user.id,
         reservationId: p.generationId,
@@ -367,6 +390,8 @@ export function createChatService({ db, store, ledger, providers, config, log }:
         maxOutputTokens: p.params.maxOutputTokens,
         abortSignal: run.abort.signal,
         maxRetries: 1,
+        // Errors arrive as stream parts and are handled below; the SDK would also log them.
+        onError: () => {},
       });
       for await (const part of result.fullStream) {
         armIdle();
