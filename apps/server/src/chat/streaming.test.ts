@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { ChatEvent } from '@tessera/shared';
+import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
+import { buildApp } from '../app.ts';
+import { configSchema, type ConfigInput } from '../config/schema.ts';
+import { openDatabase } from '../db/client.ts';
+import { Client, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
+import { testDatabases } from '../test/databases.ts';
+import { parseEvents, readEvents } from '../test/sse.ts';
+
+const target = { endpoint: 'fake', model: 'gpt-4o-mini' };
+const fakeEndpoint = (url: string) => [
+  { id: 'fake', kind: 'openai-compatible' as const, baseURL: `${url}/v1`, apiKey: 'k', models: ['gpt-4o-mini'] },
+];
+
+/** A signed-in browser talking to a listening server over real HTTP. */
+async function browser(app: TestApp['app'], baseUrl: string) {
+  const client = new Client(app);
+  await client.signUp(uniqueEmail());
+  const cookie = client.cookieHeader();
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      ...init,
+      headers: { cookie, origin: baseUrl, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+  return { client, call };
+}
+
+describe.each(testDatabases)('streams that outlive their connection on $name', (db) => {
+  let fake: FakeLlm;
+  let t: TestApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    fake = await startFakeLlm({ defaults: { tokens: 60, delayMs: 15 } });
+    t = await startTestApp(
+      db,
+      { billing: { startBalance: 10_000_000 }, chat: { titles: false }, endpoints: fakeEndpoint(fake.url) },
+      { env: {} },
+    );
+    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  it('lets a reloaded page (or a second tab) pick up a reply mid-way and see it finish', async () => {
+    const { call } = await browser(t.app, baseUrl);
+    const response = await call('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'send', parentId: null, content: 'Tell me a story', ...target }),
+    });
+    const events = readEvents(response);
+    const start = (await events.next()).value as Extract<ChatEvent, { type: 'start' }>;
+    let seen = '';
+    for await (const event of events) {
+      if (event.type === 'delta') seen += event.text;
+      if (seen.length > 40) break; // the page is reloaded: this connection goes away
+    }
+    const messageId = start.assistantMessage.id;
+
+    const [tab1, tab2] = await Promise.all([
+      call(`/api/chat/${messageId}/stream`),
+      call(`/api/chat/${messageId}/stream`),
+    ]);
+    for (const tab of [tab1, tab2]) {
+      let text = '';
+      let done: Extract<ChatEvent, { type: 'done' }> | undefined;
+      for await (const event of readEvents(tab)) {
+        if (event.type === 'snapshot') text = event.message.content;
+        if (event.type === 'delta') text += event.text;
+        if (event.type === 'done') done = event;
+      }
+      expect(done!.message.status).toBe('complete');
+      expect(done!.message.usage!.outputTokens).toBe(60);
+      expect(text).toBe(done!.message.content);
+      expect(text.startsWith(seen)).toBe(true);
+    }
+    // Reconnecting after the end just replays the saved reply.
+    const after = parseEvents(await (await call(`/api/chat/${messageId}/stream`)).text());
+    expect(after.map((e) => e.type)).toEqual(['snapshot', 'done']);
+  });
+
+  it('keeps generating and bills the full reply when the client vanishes', async () => {
+    const { call, client } = await browser(t.app, baseUrl);
+    const controller = new AbortController();
+    const response = await call('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'send', parentId: null, content: 'Go', ...target }),
+      signal: controller.signal,
+    });
+    const start = (await readEvents(response).next()).value as Extract<ChatEvent, { type: 'start' }>;
+    controller.abort();
+    const id = start.assistantMessage.id;
+    let message;
+    for (let i = 0; i < 100; i += 1) {
+      message = (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` }))
+        .json()
+        .messages.find((m: { id: string }) => m.id === id);
+      if (message.status !== 'streaming') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(message).toMatchObject({ status: 'complete', usage: { outputTokens: 60 } });
+    expect(message.cost).toBeGreaterThan(0);
+  });
+
+  it('stops on request, keeps the partial answer marked stopped, and bills only what was generated', async () => {
+    const { call, client } = await browser(t.app, baseUrl);
+    const balanceBefore = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+    const response = await call('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'send', parentId: null, content: 'Long one [[fake tokens=2000]]', ...target }),
+    });
+    const events = readEvents(response);
+    const start = (await events.next()).value as Extract<ChatEvent, { type: 'start' }>;
+    let deltas = 0;
+    for await (const event of events) if (event.type === 'delta' && ++deltas === 5) break;
+
+    const stopped = await (
+      await call(`/api/chat/${start.assistantMessage.id}/stop`, { method: 'POST', body: '{}' })
+    ).json();
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.content.length).toBeGreaterThan(0);
+    expect(stopped.usage.outputTokens).toBeGreaterThanOrEqual(5);
+    expect(stopped.usage.outputTokens).toBeLessThan(2000);
+    const spent = balanceBefore - (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+    expect(spent).toBe(stopped.cost);
+    expect(stopped.cost).toBeGreaterThan(0);
+    expect(stopped.cost).toBeLessThan(2000 * 0.6);
+    expect(await t.app.chat.runs.size).toBe(0);
+  });
+});
+
+describe.each(testDatabases)('paying for replies on $name', (db) => {
+  it('lets only the affordable ones of 50 concurrent replies reach the provider; the rest get 402', async () => {
+    const fake = await startFakeLlm({ defaults: { tokens: 50, delayMs: 2 } });
+    const config: ConfigInput = {
+      chat: { titles: false, maxOutputTokens: 1_000 },
+      billing: { startBalance: 0, prices: { 'gpt-4o-mini': { input: 1, output: 10 } } },
+      endpoints: fakeEndpoint(fake.url),
+    };
+    const t = await startTestApp(db, config, { env: {} });
+    try {
+      const client = new Client(t.app);
+      await client.signUp(uniqueEmail());
+      const user = (await client.me()).json();
+      // Each reply holds prompt (~15) + 1,000 output tokens × 10 = ~10,150 credits: 31,000 covers three.
+      await t.app.inject({ method: 'GET', url: '/api/health' });
+      const { createLedger } = await import('../billing/ledger.ts');
+      const ledger = createLedger(t.database.db, configSchema.parse(config).billing);
+      await ledger.adjust({ userId: user.id, amount: 31_000, kind: 'grant', key: `test-${user.id}` });
+
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          client.request({
+            method: 'POST',
+            url: '/api/chat',
+            payload: { action: 'send', parentId: null, content: 'Hi', ...target },
+          }),
+        ),
+      );
+      const ok = responses.filter((r) => r.statusCode === 200);
+      const refused = responses.filter((r) => r.statusCode === 402);
+      expect(ok.length).toBeLessThanOrEqual(3);
+      expect(ok.length).toBeGreaterThanOrEqual(1);
+      expect(ok.length + refused.length).toBe(50);
+      expect(refused[0]!.json().error).toMatchObject({
+        code: 'INSUFFICIENT_CREDITS',
+        balance: expect.any(Number),
+        required: expect.any(Number),
+      });
+      expect(fake.requests.filter((r) => r.protocol === 'openai-chat')).toHaveLength(ok.length);
+
+      const balance = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+      expect(balance).toBeGreaterThanOrEqual(0);
+      const charged = ok.map((r) => (parseEvents(r.body).at(-1) as Extract<ChatEvent, { type: 'done' }>).message.cost!);
+      expect(balance).toBe(31_000 - charged.reduce((a, b) => a + b, 0));
+      expect(await ledger.verify()).toEqual([]);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+
+  it('finishes and bills a reply whose server died mid-way', async () => {
+    const t = await startTestApp(db, { billing: { startBalance: 100_000 }, endpoints: [] }, { env: {} });
+    try {
+      const client = new Client(t.app);
+      await client.signUp(uniqueEmail());
+      const user = (await client.me()).json();
+      // What a crashed instance leaves behind: a held reservation and a streaming message with saved text.
+      const { createLedger } = await import('../billing/ledger.ts');
+      const ledger = createLedger(t.database.db, configSchema.parse({}).billing);
+      await ledger.reserve({ userId: user.id, reservationId: 'gen-1', amount: 5_000 });
+      const conversationId = 'conv-crash';
+      await t.database.db.execute(sql`insert into conversations (id, user_id) values (${conversationId}, ${user.id})`);
+      await t.database.db.execute(sql`
+        insert into messages (id, conversation_id, role, content, status, endpoint, model, generation_id, updated_at)
+        values ('m-crash', ${conversationId}, 'assistant', 'Half an answer that was saved', 'streaming',
+                'tessera-demo', 'tessera-demo', 'gen-1', now() - interval '10 minutes')`);
+      await ledger.reserve({ userId: user.id, reservationId: 'gen-orphan', amount: 700 });
+      await t.database.db.execute(
+        sql`update reservations set created_at = now() - interval '1 hour' where id = 'gen-orphan'`,
+      );
+
+      expect(await t.app.chat.sweepOrphans()).toBe(1);
+      const { messages } = (
+        await client.request({ method: 'GET', url: `/api/conversations/${conversationId}` })
+      ).json();
+      expect(messages[0]).toMatchObject({
+        status: 'error',
+        content: 'Half an answer that was saved',
+        error: { code: 'INTERRUPTED' },
+      });
+      expect(messages[0].cost).toBeGreaterThan(0);
+      const balance = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+      expect(balance).toBe(100_000 - messages[0].cost);
+      expect(await ledger.verify()).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe.each(testDatabases.filter((d) => d.name === 'postgres'))('two instances on $name', (db) => {
+  it('follows a reply written by another instance and stops it from there', async () => {
+    const fake = await startFakeLlm({ defaults: { tokens: 400, delayMs: 10 } });
+    const created = await db.create();
+    const databases = await Promise.all([openDatabase(created.target), openDatabase(created.target)]);
+    await databases[0]!.migrate();
+    const config = configSchema.parse({
+      log: { level: 'silent' },
+      chat: { titles: false },
+      billing: { startBalance: 10_000_000 },
+      endpoints: fakeEndpoint(fake.url),
+    });
+    const apps = await Promise.all(
+      databases.map((database) => buildApp({ config, database, secret: TEST_SECRET, web: null, env: {} })),
+    );
+    try {
+      const urls = await Promise.all(apps.map((a) => a.listen({ port: 0, host: '127.0.0.1' })));
+      const a = await browser(apps[0]!, urls[0]!);
+      const cookie = a.client.cookieHeader();
+      const onB = (path: string, init: RequestInit = {}) =>
+        fetch(`${urls[1]}${path}`, {
+          ...init,
+          headers: { cookie, origin: urls[1]!, 'content-type': 'application/json' },
+        });
+
+      const response = await a.call('/api/chat', {
+        method: 'POST',
+        body: JSON.stringify({ action: 'send', parentId: null, content: 'Hi', ...target }),
+      });
+      const start = (await readEvents(response).next()).value as Extract<ChatEvent, { type: 'start' }>;
+      const id = start.assistantMessage.id;
+      await new Promise((r) => setTimeout(r, 1_000));
+
+      const follow = readEvents(await onB(`/api/chat/${id}/stream`));
+      const first = (await follow.next()).value as Extract<ChatEvent, { type: 'snapshot' }>;
+      expect(first.type).toBe('snapshot');
+      expect(first.message.content.length).toBeGreaterThan(0);
+
+      await onB(`/api/chat/${id}/stop`, { method: 'POST', body: '{}' });
+      let last: ChatEvent | undefined;
+      for await (const event of follow) last = event;
+      expect(last).toMatchObject({ type: 'done', message: { status: 'stopped' } });
+      expect((last as Extract<ChatEvent, { type: 'done' }>).message.usage!.outputTokens).toBeLessThan(400);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await Promise.all(databases.map((d) => d.close()));
+      await created.drop();
+      await fake.close();
+    }
+  });
+});
