@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import type { ChatEvent } from '@tessera/shared';
+import type { ChatEvent, Message } from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
 import { buildApp } from '../app.ts';
 import { configSchema, type ConfigInput } from '../config/schema.ts';
@@ -123,8 +123,8 @@ describe.each(testDatabases)('streams that outlive their connection on $name', (
     ).json();
     expect(stopped.status).toBe('stopped');
     expect(stopped.content.length).toBeGreaterThan(0);
-    expect(stopped.usage.outputTokens).toBeGreaterThanOrEqual(5);
-    expect(stopped.usage.outputTokens).toBeLessThan(2000);
+    expect(stopped.usage!.outputTokens).toBeGreaterThanOrEqual(5);
+    expect(stopped.usage!.outputTokens).toBeLessThan(2000);
     const spent = balanceBefore - (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
     expect(spent).toBe(stopped.cost);
     expect(stopped.cost).toBeGreaterThan(0);
