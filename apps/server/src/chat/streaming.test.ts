@@ -118,9 +118,8 @@ describe.each(testDatabases)('streams that outlive their connection on $name', (
     let deltas = 0;
     for await (const event of events) if (event.type === 'delta' && ++deltas === 5) break;
 
-    const stopped = await (
-      await call(`/api/chat/${start.assistantMessage.id}/stop`, { method: 'POST', body: '{}' })
-    ).json();
+    const stopResponse = await call(`/api/chat/${start.assistantMessage.id}/stop`, { method: 'POST', body: '{}' });
+    const stopped = (await stopResponse.json()) as Message;
     expect(stopped.status).toBe('stopped');
     expect(stopped.content.length).toBeGreaterThan(0);
     expect(stopped.usage!.outputTokens).toBeGreaterThanOrEqual(5);
