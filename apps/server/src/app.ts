@@ -22,6 +22,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
 import { createChatService, type ChatService } from './chat/service.ts';
 import { chatRoutes } from './chat/routes.ts';
+import { openAIRoutes } from './openai-api/routes.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -126,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const store = createConversationStore(database.db);
   const chat = createChatService({ db: database.db, store, ledger, providers, config, log: app.log });
   await app.register(chatRoutes, { store, chat, providers });
+  await app.register(openAIRoutes, { providers, ledger, config });
   app.decorate('chat', chat);
   app.decorate('providers', providers);
   app.decorate('conversations', store);

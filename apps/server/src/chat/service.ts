@@ -6,7 +6,8 @@ import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from 
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema.ts';
-import { InsufficientCreditsError, type Ledger } from '../billing/ledger.ts';
+import type { Ledger } from '../billing/ledger.ts';
+import { affordableHold } from '../billing/replies.ts';
 import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
 import { AppError } from '../http/errors.ts';
 import type { AuthUser } from '../auth/user.ts';
@@ -21,8 +22,6 @@ const FLUSH_MS = 750;
 /** A streaming message not written for this long belongs to a process that died. */
 const ORPHAN_AFTER_MS = 120_000;
 const TITLE_MAX_TOKENS = 24;
-/** A balance that cannot pay for this many output tokens gets a 402 instead of a uselessly short reply. */
-const MIN_REPLY_TOKENS = 256;
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -244,31 +243,10 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     };
   }
 
-  /**
-   * The credits to hold for a reply: its worst case, or, when the balance cannot cover that,
-   * a shorter reply that it can (the output limit is lowered). Too little for even a short
-   * reply is a 402 before any provider is called.
-   */
-  async function affordableHold(userId: string, p: Plan): Promise<number> {
-    const worst = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price);
-    if (worst === 0) return 0;
-    const balance = await ledger.balance(userId);
-    if (balance >= worst) return worst;
-    const promptCost = worstCaseCost(p.promptTokens, 0, p.price);
-    const affordable =
-      p.price.output > 0 ? Math.floor((balance - promptCost) / p.price.output) : p.params.maxOutputTokens;
-    const minimum = Math.min(MIN_REPLY_TOKENS, p.params.maxOutputTokens);
-    if (affordable < minimum) {
-      throw new InsufficientCreditsError(balance, worstCaseCost(p.promptTokens, minimum, p.price));
-    }
-    p.params.maxOutputTokens = affordable;
-    return worstCaseCost(p.promptTokens, affordable, p.price);
-  }
-
   /** Validates, reserves credits and stores the messages; the caller subscribes, then launches. */
   async function start(user: AuthUser, request: ChatRequest) {
     const p = await plan(user, request);
-    const hold = billing ? await affordableHold(user.id, p) : 0;
+    const hold = billing ? await affordableHold(ledger, user.id, p.promptTokens, p.params, p.price) : 0;
     if (hold > 0) {
       await ledger.reserve({
         userId: user.id,

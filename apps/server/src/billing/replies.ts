@@ -1,0 +1,30 @@
+import type { Price } from '../config/schema.ts';
+import { InsufficientCreditsError, type Ledger } from './ledger.ts';
+import { worstCaseCost } from './pricing.ts';
+
+/** A balance that cannot pay for this many output tokens gets a 402 instead of a uselessly short reply. */
+const MIN_REPLY_TOKENS = 256;
+
+/**
+ * The credits to hold for a reply: its worst case, or, when the balance cannot cover that, a
+ * shorter reply that it can (`params.maxOutputTokens` is lowered). Too little for even a short
+ * reply is a 402 before any provider is called.
+ */
+export async function affordableHold(
+  ledger: Ledger,
+  userId: string,
+  promptTokens: number,
+  params: { maxOutputTokens: number },
+  price: Price,
+): Promise<number> {
+  const worst = worstCaseCost(promptTokens, params.maxOutputTokens, price);
+  if (worst === 0) return 0;
+  const balance = await ledger.balance(userId);
+  if (balance >= worst) return worst;
+  const promptCost = worstCaseCost(promptTokens, 0, price);
+  const affordable = price.output > 0 ? Math.floor((balance - promptCost) / price.output) : params.maxOutputTokens;
+  const minimum = Math.min(MIN_REPLY_TOKENS, params.maxOutputTokens);
+  if (affordable < minimum) throw new InsufficientCreditsError(balance, worstCaseCost(promptTokens, minimum, price));
+  params.maxOutputTokens = affordable;
+  return worstCaseCost(promptTokens, affordable, price);
+}

@@ -1,0 +1,143 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
+import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
+import { testDatabases } from '../test/databases.ts';
+
+describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
+  let fake: FakeLlm;
+  let t: TestApp;
+  let openai: OpenAI;
+  let owner: Client;
+
+  beforeAll(async () => {
+    fake = await startFakeLlm({ defaults: { tokens: 15 } });
+    t = await startTestApp(
+      db,
+      {
+        billing: { startBalance: 1_000_000 },
+        endpoints: [
+          { id: 'fake', kind: 'openai-compatible', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['gpt-4o-mini'] },
+          { id: 'claude', kind: 'anthropic', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['claude-haiku-4-5'] },
+        ],
+      },
+      { env: {} },
+    );
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    owner = new Client(t.app);
+    await owner.signUp(uniqueEmail());
+    const { key } = (await owner.request({ method: 'POST', url: '/api/keys', payload: { name: 'sdk' } })).json();
+    openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  const balance = async () => (await owner.request({ method: 'GET', url: '/api/balance' })).json().credits;
+
+  it('lists models as endpoint/model', async () => {
+    const models = await openai.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['fake/gpt-4o-mini', 'claude/claude-haiku-4-5']);
+  });
+
+  it('answers a non-streaming completion and bills the key owner', async () => {
+    const before = await balance();
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hello' },
+      ],
+      temperature: 0.2,
+      max_tokens: 100,
+    });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.choices[0]!.message.content).toMatch(/^Fake reply/);
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    expect(completion.usage!.completion_tokens).toBe(15);
+    const sent = fake.requests.at(-1)!.body as {
+      temperature: number;
+      max_tokens: number;
+      messages: { role: string }[];
+    };
+    expect(sent).toMatchObject({ temperature: 0.2, max_tokens: 100 });
+    expect(sent.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    const spend = (await owner.request({ method: 'GET', url: '/api/transactions?kind=spend&limit=1' })).json().items[0];
+    expect(spend).toMatchObject({ description: 'API reply', model: 'gpt-4o-mini', outputTokens: 15 });
+    expect(await balance()).toBe(before + spend.amount);
+  });
+
+  it('streams with usage in the last chunk, through a provider of another kind', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'claude/claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'Stream please' }],
+      max_completion_tokens: 50,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage;
+    let finish;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish ??= chunk.choices[0]?.finish_reason ?? undefined;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toMatch(/^Fake reply/);
+    expect(finish).toBe('stop');
+    expect(usage).toMatchObject({ completion_tokens: 15 });
+  });
+
+  it('reports a cut-off reply as finish_reason length', async () => {
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Long [[fake tokens=100]]' }],
+      max_tokens: 5,
+    });
+    expect(completion.choices[0]!.finish_reason).toBe('length');
+  });
+
+  it("speaks OpenAI's error shape: bad key, unknown model, bad input, no credits", async () => {
+    const wrongKey = new OpenAI({ baseURL: openai.baseURL, apiKey: 'tsk_wrong', maxRetries: 0 });
+    await expect(wrongKey.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+
+    const unknown = await openai.chat.completions
+      .create({ model: 'gpt-9', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((unknown as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+      type: 'not_found_error',
+      param: 'model',
+    });
+
+    const bad = await openai.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [], temperature: 5 } as never)
+      .catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+
+    const poor = new Client(t.app, '10.8.0.1');
+    await poor.signUp(uniqueEmail());
+    const { key } = (await poor.request({ method: 'POST', url: '/api/keys', payload: { name: 'k' } })).json();
+    const { createLedger } = await import('../billing/ledger.ts');
+    const { configSchema } = await import('../config/schema.ts');
+    const me = (await poor.me()).json();
+    await createLedger(t.database.db, configSchema.parse({}).billing).adjust({
+      userId: me.id,
+      amount: -1_000_000,
+      kind: 'admin_adjust',
+      key: `drain-${me.id}`,
+    });
+    fake.reset();
+    const broke = new OpenAI({ baseURL: openai.baseURL, apiKey: key, maxRetries: 0 });
+    const refused = await broke.chat.completions
+      .create({ model: 'claude/claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+      type: 'insufficient_quota',
+      code: 'insufficient_credits',
+    });
+    expect(fake.requests).toEqual([]);
+  });
+});
