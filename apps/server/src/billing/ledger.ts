@@ -199,7 +199,6 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
      * and its ledger row is keyed by the user's claim window, so no race can credit twice.
      */
     async claim(userId: string): Promise<{ credited: number; balance: number; nextClaimAt: Date }> {
-      await openAccount(userId);
       const now = clock();
       const amount = billing.claim.amount;
       const cutoff = new Date(now.getTime() - claimMs);
@@ -227,6 +226,11 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
           .select({ lastClaimAt: balances.lastClaimAt })
           .from(balances)
           .where(eq(balances.userId, userId));
+        // An account made before billing existed has no balance row yet: open it and claim again.
+        if (!row) {
+          await openAccount(userId);
+          return this.claim(userId);
+        }
         const next = new Date((row?.lastClaimAt ?? now).getTime() + claimMs);
         throw new ClaimCooldownError(next, Math.max(0, next.getTime() - now.getTime()));
       }
@@ -288,66 +292,53 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
       input: { reservationId: string; cost: number; usage?: Usage; rates?: Price } & ChargeContext,
     ): Promise<Settlement | null> {
       const now = clock();
-      return db.transaction(async (tx) => {
-        const [reservation] = await tx
-          .update(reservations)
-          .set({ status: 'settled', settledAt: now })
-          .where(and(eq(reservations.id, input.reservationId), eq(reservations.status, 'held')))
-          .returning({ userId: reservations.userId, amount: reservations.amount });
-        if (!reservation) return null;
-        const held = toNumber(reservation.amount);
-        const [row] = await tx
-          .select({ credits: balances.credits })
-          .from(balances)
-          .where(eq(balances.userId, reservation.userId))
-          .for('update');
-        const before = toNumber(row!.credits);
-        const available = before + held;
-        const charged = Math.min(Math.max(0, Math.ceil(input.cost)), available);
-        const after = available - charged;
-        await tx
-          .update(balances)
-          .set({ credits: after, updatedAt: now })
-          .where(eq(balances.userId, reservation.userId));
-        await tx.update(reservations).set({ charged }).where(eq(reservations.id, input.reservationId));
-        const common = {
-          userId: reservation.userId,
-          reservationId: input.reservationId,
-          endpoint: input.endpoint ?? null,
-          model: input.model ?? null,
-          conversationId: input.conversationId ?? null,
-          messageId: input.messageId ?? null,
-          createdAt: now,
-        };
-        const shortfall = Math.max(0, Math.ceil(input.cost) - charged);
-        await tx.insert(transactions).values([
-          {
-            ...common,
-            kind: 'release',
-            amount: held,
-            balanceAfter: available,
-            idempotencyKey: `release:${input.reservationId}`,
-          },
-          {
-            ...common,
-            kind: 'spend',
-            amount: -charged,
-            balanceAfter: after,
-            idempotencyKey: `spend:${input.reservationId}`,
-            description:
-              shortfall > 0
-                ? `${input.description ?? 'Reply'} (uncollected: ${shortfall} credits)`
-                : (input.description ?? null),
-            inputTokens: input.usage?.inputTokens ?? null,
-            outputTokens: input.usage?.outputTokens ?? null,
-            cacheReadTokens: input.usage?.cacheReadTokens ?? null,
-            cacheWriteTokens: input.usage?.cacheWriteTokens ?? null,
-            reasoningTokens: input.usage?.reasoningTokens ?? null,
-            rates: input.rates ?? null,
-          },
-        ]);
-        return { charged, shortfall, balance: after };
-      });
+      const cost = Math.max(0, Math.ceil(input.cost));
+      const description = input.description ?? 'Reply';
+      const usage = input.usage;
+      // One statement: claim the reservation, lock the balance, and write the balance and both
+      // ledger rows from the same locked values. A second settle finds no held reservation.
+      const rows = await queryRows<{ kind: string; amount: unknown; balance_after: unknown }>(
+        db,
+        sql`
+        with claimed as (
+          update reservations set status = 'settled', settled_at = ${now}::timestamptz
+          where id = ${input.reservationId} and status = 'held'
+          returning user_id, amount
+        ), locked as (
+          select b.user_id, b.credits from balances b join claimed c on c.user_id = b.user_id for update of b
+        ), charge as (
+          select l.user_id, c.amount as held, l.credits + c.amount as available,
+                 least(${cost}::bigint, l.credits + c.amount) as charged
+          from locked l join claimed c on c.user_id = l.user_id
+        ), updated as (
+          update balances set credits = charge.available - charge.charged, updated_at = ${now}::timestamptz
+          from charge where balances.user_id = charge.user_id
+          returning balances.credits
+        )
+        insert into transactions (user_id, kind, amount, balance_after, idempotency_key, reservation_id, endpoint, model,
+                                  conversation_id, message_id, description, input_tokens, output_tokens, cache_read_tokens,
+                                  cache_write_tokens, reasoning_tokens, rates, created_at)
+        select user_id, 'release', held, available, ${`release:${input.reservationId}`}::text, ${input.reservationId}::text,
+               ${input.endpoint ?? null}::text, ${input.model ?? null}::text, ${input.conversationId ?? null}::text,
+               ${input.messageId ?? null}::text, null, null, null, null, null, null, null, ${now}::timestamptz
+        from charge
+        union all
+        select user_id, 'spend', -charged, available - charged, ${`spend:${input.reservationId}`}::text,
+               ${input.reservationId}::text, ${input.endpoint ?? null}::text, ${input.model ?? null}::text,
+               ${input.conversationId ?? null}::text, ${input.messageId ?? null}::text,
+               case when charged < ${cost}::bigint
+                    then ${description}::text || ' (uncollected: ' || (${cost}::bigint - charged) || ' credits)'
+                    else ${input.description ?? null}::text end,
+               ${usage?.inputTokens ?? null}::int, ${usage?.outputTokens ?? null}::int, ${usage?.cacheReadTokens ?? null}::int,
+               ${usage?.cacheWriteTokens ?? null}::int, ${usage?.reasoningTokens ?? null}::int,
+               ${input.rates ? JSON.stringify(input.rates) : null}::jsonb, ${now}::timestamptz
+        from charge, updated
+        returning kind, amount, balance_after`,
+      );
+      const spend = rows.find((r) => r.kind === 'spend');
+      if (!spend) return null;
+      const charged = -toNumber(spend.amount) || 0;
+      return { charged, shortfall: cost - charged, balance: toNumber(spend.balance_after) };
     },
 
     /** Gives a whole hold back (nothing was generated). Releasing twice is a no-op. */
@@ -356,7 +347,7 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
       return db.transaction(async (tx) => {
         const [reservation] = await tx
           .update(reservations)
-          .set({ status: 'released', settledAt: now, charged: 0 })
+          .set({ status: 'released', settledAt: now })
           .where(and(eq(reservations.id, reservationId), eq(reservations.status, 'held')))
           .returning({ userId: reservations.userId, amount: reservations.amount });
         if (!reservation) return null;
