@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load.ts';
 
@@ -58,6 +59,12 @@ describe('configuration', () => {
     const cwd = dirWith(yaml);
     expect(() => loadConfig({ env, cwd })).toThrow(ConfigError);
     expect(() => loadConfig({ env, cwd })).toThrow(message);
+  });
+
+  it('accepts tessera.example.yaml as it ships', () => {
+    const example = fileURLToPath(new URL('../../../../tessera.example.yaml', import.meta.url));
+    const config = loadConfig({ env: { TESSERA_CONFIG: example }, cwd: dirWith() });
+    expect(config.billing).toMatchObject({ startBalance: 20_000, claim: { amount: 20_000, cooldownHours: 24 } });
   });
 
   it('never prints a secret value in an error', () => {
