@@ -72,7 +72,12 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv): unknown {
   }
   if (Array.isArray(value)) return value.map((item) => interpolate(item, env));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
+    // A key left empty (every option below it commented out) means "not set", not null.
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, interpolate(v, env)]),
+    );
   }
   return value;
 }
