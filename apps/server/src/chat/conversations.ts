@@ -164,6 +164,24 @@ export function createConversationStore(db: Db) {
         .orderBy(asc(messages.createdAt), asc(messages.id));
     },
 
+    /**
+     * The whole tree as a JSON array of Message, built by the database: for a 10,000-message
+     * conversation this is several times faster than reading rows and serialising them here.
+     */
+    async messagesJson(conversationId: string): Promise<string> {
+      const [row] = await queryRows<{ json: string }>(
+        db,
+        sql`select coalesce(json_agg(json_build_object(
+              'id', id, 'conversationId', conversation_id, 'parentId', parent_id, 'role', role, 'content', content,
+              'status', status, 'error', error, 'endpoint', endpoint, 'model', model, 'usage', usage, 'cost', cost,
+              'finishReason', finish_reason, 'ttftMs', ttft_ms, 'durationMs', duration_ms,
+              'createdAt', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            ) order by created_at, id), '[]')::text as json
+            from ${messages} where conversation_id = ${conversationId}`,
+      );
+      return row!.json;
+    },
+
     async message(conversationId: string, id: string): Promise<MessageRow> {
       const [row] = await db
         .select()

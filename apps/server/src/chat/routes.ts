@@ -73,10 +73,13 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers 
         response: { 200: conversationWithMessagesSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const conversation = await store.owned(request.user!.id, request.params.id);
-      const rows = await store.messages(conversation.id);
-      return { conversation: toConversation(conversation), messages: rows.map(toMessage) };
+      const messages = await store.messagesJson(conversation.id);
+      // Already JSON, so Fastify sends the string as it is (the schema above documents its shape):
+      // no parsing and re-serialising of thousands of messages.
+      const body = `{"conversation":${JSON.stringify(toConversation(conversation))},"messages":${messages}}`;
+      return reply.type('application/json').send(body as never);
     },
   );
 

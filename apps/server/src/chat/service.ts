@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateText, streamText, type LanguageModel, type LanguageModelUsage, type ModelMessage } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { generateText, type LanguageModelUsage, type ModelMessage } from 'ai';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from '@tessera/shared';
@@ -14,6 +15,7 @@ import type { AuthUser } from '../auth/user.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { DEMO_ENDPOINT_ID } from '../providers/demo.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
+import { streamReply } from '../providers/stream.ts';
 import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
 import { describeProviderError, IdleTimeoutError, type ReadableError } from './provider-errors.ts';
 import { Run, RunRegistry } from './run.ts';
@@ -44,7 +46,7 @@ interface Plan {
   wantsTitle: boolean;
   question: string;
   temporary: boolean;
-  model: LanguageModel;
+  model: LanguageModelV3;
 }
 
 const emptyUsage = (): MessageUsage => ({
@@ -322,7 +324,7 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     let ttftMs: number | null = null;
     let newText = '';
     let finishReason: string | null = null;
-    let sdkUsage: LanguageModelUsage | undefined;
+    let measured: Usage | null = null;
     let failure: unknown = null;
     let flushed = p.prefix;
 
@@ -359,35 +361,28 @@ export function createChatService({ db, store, ledger, providers, config, log }:
 
     try {
       armIdle();
-      const result = streamText({
-        model: p.model,
+      const parts = streamReply(p.model, {
         system: p.system,
         messages: p.history,
         temperature: p.params.temperature,
         topP: p.params.topP,
         maxOutputTokens: p.params.maxOutputTokens,
         abortSignal: run.abort.signal,
-        maxRetries: 1,
-        // Errors arrive as stream parts and are handled below; the SDK would also log them.
-        onError: () => {},
       });
-      for await (const part of result.fullStream) {
+      for await (const part of parts) {
         armIdle();
-        if (part.type === 'text-delta') {
+        if (part.type === 'text') {
           if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
           newText += part.text;
           run.emit({ type: 'delta', text: part.text });
         } else if (part.type === 'finish') {
           finishReason = part.finishReason;
-          sdkUsage = part.totalUsage;
-        } else if (part.type === 'error') {
-          failure = part.error;
-        } else if (part.type === 'abort') {
-          failure = run.abort.signal.reason ?? 'stopped';
+          measured = part.usage;
+        } else {
+          failure = run.abort.signal.aborted ? (run.abort.signal.reason ?? 'stopped') : part.error;
         }
       }
-    } catch (error) {
-      failure = run.abort.signal.aborted ? (run.abort.signal.reason ?? error) : error;
+      if (!failure && run.abort.signal.aborted) failure = run.abort.signal.reason ?? 'stopped';
     } finally {
       clearTimeout(idle);
       clearInterval(flush);
@@ -396,7 +391,6 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     const stopped = failure === 'stopped';
     const error: ReadableError | null = failure && !stopped ? describeProviderError(failure, newText !== '') : null;
     if (error) log.warn({ err: failure, endpoint: p.endpointId, model: p.modelId }, 'provider call failed');
-    const measured = fromSdkUsage(sdkUsage);
     // Without usage from the provider (stopped, cut off), bill what was sent and what arrived.
     const usage: Usage = measured ?? { inputTokens: p.promptTokens, outputTokens: countTokens(newText) };
     const cost = costOf(usage, p.price);

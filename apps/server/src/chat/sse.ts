@@ -33,9 +33,21 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   };
   // The response's close (not the request's) says the client is gone.
   raw.on('close', finish);
+  // Deltas arriving in the same tick go out in one write instead of one syscall each.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
   return {
     send(event) {
-      if (open) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (!open) return;
+      if (!corked) {
+        corked = true;
+        raw.cork();
+        process.nextTick(uncork);
+      }
+      raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     },
     end() {
       if (!open) return;

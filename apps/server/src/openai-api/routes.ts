@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { generateText, streamText, type ModelMessage } from 'ai';
+import { generateText, type ModelMessage } from 'ai';
 import type { Config } from '../config/schema.ts';
 import type { Ledger } from '../billing/ledger.ts';
 import { costOf, type Usage } from '../billing/pricing.ts';
@@ -11,6 +11,7 @@ import { AppError, isDependencyDown } from '../http/errors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
 import { describeProviderError } from '../chat/provider-errors.ts';
+import { streamReply } from '../providers/stream.ts';
 import { chatCompletionRequestSchema, FINISH_REASONS, type ChatCompletionRequest } from './schema.ts';
 
 const ERROR_TYPES: Record<number, string> = {
@@ -223,31 +224,16 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
       let finishReason = 'stop';
       let usage: Usage | null = null;
       let failure: unknown = null;
-      try {
-        const result = streamText({ ...options, abortSignal: abort.signal, onError: () => {} });
-        for await (const part of result.fullStream) {
-          if (part.type === 'text-delta') {
-            generated += part.text;
-            write(chunk({ content: part.text }, null));
-          } else if (part.type === 'finish') {
-            finishReason = FINISH_REASONS[part.finishReason] ?? 'stop';
-            const u = part.totalUsage;
-            if (u.inputTokens !== undefined && u.outputTokens !== undefined) {
-              usage = {
-                inputTokens: u.inputTokens,
-                outputTokens: u.outputTokens,
-                cacheReadTokens: u.inputTokenDetails?.cacheReadTokens ?? 0,
-                cacheWriteTokens: u.inputTokenDetails?.cacheWriteTokens ?? 0,
-              };
-            }
-          } else if (part.type === 'error') {
-            failure = part.error;
-          } else if (part.type === 'abort') {
-            failure = 'aborted';
-          }
+      for await (const part of streamReply(resolved.model, { ...options, abortSignal: abort.signal })) {
+        if (part.type === 'text') {
+          generated += part.text;
+          write(chunk({ content: part.text }, null));
+        } else if (part.type === 'finish') {
+          finishReason = FINISH_REASONS[part.finishReason] ?? 'stop';
+          usage = part.usage;
+        } else {
+          failure = abort.signal.aborted ? 'aborted' : part.error;
         }
-      } catch (error) {
-        failure = error;
       }
       const billed = usage ?? { inputTokens: promptTokens, outputTokens: countTokens(generated) };
       await settle(billed, failure !== null && generated === '').catch((error: unknown) =>

@@ -1,4 +1,4 @@
-import type { LanguageModel } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
@@ -18,12 +18,12 @@ interface Resolved {
   endpoint: EndpointConfig | null;
   endpointId: string;
   modelId: string;
-  model: LanguageModel;
+  model: LanguageModelV3;
   price: Price;
   defaults: ModelParams;
 }
 
-function languageModelFor(endpoint: EndpointConfig, modelId: string): LanguageModel {
+function languageModelFor(endpoint: EndpointConfig, modelId: string): LanguageModelV3 {
   const common = {
     apiKey: endpoint.apiKey,
     headers: endpoint.headers,

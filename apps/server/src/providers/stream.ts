@@ -1,0 +1,84 @@
+import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3Usage } from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
+import type { Usage } from '../billing/pricing.ts';
+
+export type ReplyPart =
+  | { type: 'text'; text: string }
+  | { type: 'finish'; finishReason: string; usage: Usage | null }
+  | { type: 'error'; error: unknown };
+
+export interface ReplyOptions {
+  system?: string;
+  messages: ModelMessage[];
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens: number;
+  stopSequences?: string[];
+  abortSignal?: AbortSignal;
+}
+
+function toPrompt(system: string | undefined, messages: ModelMessage[]): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = system ? [{ role: 'system', content: system }] : [];
+  for (const message of messages) {
+    const text = typeof message.content === 'string' ? message.content : '';
+    if (message.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text }] });
+    else if (message.role === 'assistant') prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
+  }
+  return prompt;
+}
+
+export function fromProviderUsage(usage: LanguageModelV3Usage): Usage | null {
+  const input = usage.inputTokens.total;
+  const output = usage.outputTokens.total;
+  if (input === undefined || output === undefined) return null;
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    cacheReadTokens: usage.inputTokens.cacheRead ?? 0,
+    cacheWriteTokens: usage.inputTokens.cacheWrite ?? 0,
+    reasoningTokens: usage.outputTokens.reasoning ?? 0,
+  };
+}
+
+/**
+ * Streams a text reply through the provider's AI SDK language model (its `doStream`), without
+ * `streamText`'s extra stream stages, which cost about two thirds of a relay's throughput
+ * (measured: docs/benchmarks.md). Replies here are plain text: no tools, no steps.
+ */
+export async function* streamReply(model: LanguageModelV3, options: ReplyOptions): AsyncGenerator<ReplyPart> {
+  let stream: ReadableStream<
+    Awaited<ReturnType<LanguageModelV3['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never
+  >;
+  try {
+    ({ stream } = await model.doStream({
+      prompt: toPrompt(options.system, options.messages),
+      maxOutputTokens: options.maxOutputTokens,
+      temperature: options.temperature,
+      topP: options.topP,
+      stopSequences: options.stopSequences,
+      abortSignal: options.abortSignal,
+    }));
+  } catch (error) {
+    yield { type: 'error', error };
+    return;
+  }
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      if (value.type === 'text-delta') {
+        if (value.delta) yield { type: 'text', text: value.delta };
+      } else if (value.type === 'finish') {
+        yield { type: 'finish', finishReason: value.finishReason.unified, usage: fromProviderUsage(value.usage) };
+      } else if (value.type === 'error') {
+        yield { type: 'error', error: value.error };
+        return;
+      }
+    }
+  } catch (error) {
+    yield { type: 'error', error };
+  } finally {
+    reader.releaseLock();
+  }
+}
