@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   REGISTRATION_CLOSED: 403,
+  /** A cookie-authenticated request from an origin other than the server's own (CSRF protection). */
+  INVALID_ORIGIN: 403,
   INSUFFICIENT_CREDITS: 402,
   BILLING_DISABLED: 403,
   NOT_FOUND: 404,

@@ -1,0 +1,79 @@
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Redirect, Route, Switch } from 'wouter';
+import { Button } from '../components/ui/Button.tsx';
+import { Spinner } from '../components/ui/Spinner.tsx';
+import { useMe } from '../features/auth/hooks.ts';
+import { Toaster } from '../features/credits/Toaster.tsx';
+import { errorMessage } from '../lib/form-errors.ts';
+import { AppShell } from '../routes/AppShell.tsx';
+import { ChatPage } from '../routes/ChatPage.tsx';
+import { SignInPage } from '../routes/SignInPage.tsx';
+import { SignUpPage } from '../routes/SignUpPage.tsx';
+
+const CreditsPage = lazy(() => import('../features/credits/CreditsPage.tsx'));
+
+function Splash() {
+  const { t } = useTranslation();
+  return (
+    <div role="status" className="flex min-h-dvh items-center justify-center text-muted">
+      <Spinner className="size-6" />
+      <span className="sr-only">{t('app.loading')}</span>
+    </div>
+  );
+}
+
+function ServerError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex min-h-dvh flex-col items-center justify-center gap-4 px-6 text-center">
+      <p role="alert" className="max-w-sm text-[15px] text-fg">
+        {errorMessage(error, t)}
+      </p>
+      <Button variant="secondary" onClick={onRetry}>
+        {t('apiKeys.retry')}
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * Who sees what: /api/me decides. Signed-out users only reach /sign-in and /sign-up; signed-in
+ * users are sent from those to /. Signed-in routes: / (new chat), /c/:id, /credits.
+ */
+export function AppRoutes() {
+  const me = useMe();
+  if (me.isPending) return <Splash />;
+  if (me.isError) return <ServerError error={me.error} onRetry={() => void me.refetch()} />;
+  const user = me.data;
+
+  return (
+    <Switch>
+      <Route path="/sign-in">{user ? <Redirect to="/" replace /> : <SignInPage />}</Route>
+      <Route path="/sign-up">{user ? <Redirect to="/" replace /> : <SignUpPage />}</Route>
+      <Route>
+        {user ? (
+          <AppShell user={user}>
+            <Toaster />
+            <Switch>
+              <Route path="/">
+                <ChatPage user={user} />
+              </Route>
+              <Route path="/c/:id">{(params) => <ChatPage user={user} conversationId={params.id} />}</Route>
+              <Route path="/credits">
+                <Suspense fallback={<Splash />}>
+                  <CreditsPage />
+                </Suspense>
+              </Route>
+              <Route>
+                <Redirect to="/" replace />
+              </Route>
+            </Switch>
+          </AppShell>
+        ) : (
+          <Redirect to="/sign-in" replace />
+        )}
+      </Route>
+    </Switch>
+  );
+}

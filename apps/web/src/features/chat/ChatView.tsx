@@ -1,0 +1,239 @@
+import type { ChatRequest, Me, Message } from '@tessera/shared';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'wouter';
+import { Logo } from '../../components/ui/Logo.tsx';
+import { Spinner } from '../../components/ui/Spinner.tsx';
+import { errorMessage } from '../../lib/form-errors.ts';
+import { useDocumentTitle } from '../../lib/use-document-title.ts';
+import { useClaim } from '../credits/api.ts';
+import { showToast } from '../credits/toast.ts';
+import { useNumberFormat } from '../credits/format.ts';
+import { patchConversation, updateConversationCache, useConversation } from './api.ts';
+import { Composer } from './Composer.tsx';
+import { generate, isStreamingHere, resume, stop } from './controller.ts';
+import type { MessageActions, MessageView } from './MessageItem.tsx';
+import { MessageList } from './MessageList.tsx';
+import { useModelChoice } from './ModelPicker.tsx';
+import { ChatRequestError } from './sse.ts';
+import { activePath, buildTree, newestLeaf, siblingsOf } from './tree.ts';
+
+function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void }) {
+  const { t } = useTranslation();
+  const claim = useClaim();
+  const nf = useNumberFormat();
+  const poor = error instanceof ChatRequestError && error.code === 'INSUFFICIENT_CREDITS';
+  return (
+    <div
+      role="alert"
+      className="flex flex-wrap items-center gap-3 rounded-2xl border border-line bg-danger-soft px-4 py-3 text-sm text-danger"
+    >
+      <span className="min-w-0 flex-1">{errorMessage(error, t)}</span>
+      {poor ? (
+        <button
+          type="button"
+          disabled={claim.isPending}
+          onClick={() =>
+            claim.mutate(undefined, {
+              onSuccess: (r) => {
+                showToast(t('credits.claimed', { amount: nf.format(r.credited) }));
+                onDismiss();
+              },
+              onError: (e) => showToast(errorMessage(e, t), 'error'),
+            })
+          }
+          className="focus-ring cursor-pointer rounded-full bg-primary px-3 py-1.5 text-xs font-medium text-primary-fg disabled:opacity-50"
+        >
+          {t('credits.claimTokens')}
+        </button>
+      ) : null}
+      <button
+        type="button"
+        onClick={onDismiss}
+        className="focus-ring cursor-pointer rounded-full px-2 py-1 text-xs underline"
+      >
+        {t('chat.dismiss')}
+      </button>
+    </div>
+  );
+}
+
+/** The chat pane: "/" (a new chat) and "/c/:id". */
+export function ChatView({ user, conversationId }: { user: Me; conversationId?: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [, navigate] = useLocation();
+  const nf = useNumberFormat();
+  const query = useConversation(conversationId);
+  const data = conversationId ? query.data : undefined;
+  const choice = useModelChoice();
+  const [sending, setSending] = useState(false);
+  const [notice, setNotice] = useState<unknown>(null);
+  const inputRef = useRef<HTMLTextAreaElement | null>(null);
+
+  const tree = useMemo(() => buildTree(data?.messages ?? []), [data?.messages]);
+  const path = useMemo(
+    () => activePath(tree, data?.conversation.currentLeafId ?? null),
+    [tree, data?.conversation.currentLeafId],
+  );
+  const streamingMessage = path.find((m) => m.status === 'streaming');
+  const busy = sending || !!streamingMessage;
+  const views = useMemo<MessageView[]>(
+    () =>
+      path.map((message) => {
+        const siblings = siblingsOf(tree, message);
+        return { message, index: siblings.indexOf(message) + 1, count: siblings.length, busy };
+      }),
+    [path, tree, busy],
+  );
+
+  useDocumentTitle(data?.conversation.title ?? t('chat.newChat'));
+
+  // After a reload (or in a second tab), follow replies still being generated.
+  useEffect(() => {
+    if (!data) return;
+    for (const m of data.messages)
+      if (m.status === 'streaming' && !isStreamingHere(m.id)) resume(qc, data.conversation.id, m.id);
+  }, [data, qc]);
+
+  const latest = useRef({ data, tree, choice, conversationId, busy });
+  latest.current = { data, tree, choice, conversationId, busy };
+
+  const run = useMemo(
+    () => (body: ChatRequest) => {
+      setNotice(null);
+      setSending(true);
+      generate(qc, body, {
+        onStart: (conversation) => {
+          setSending(false);
+          if (!latest.current.conversationId) navigate(`/c/${conversation.id}`);
+        },
+        onRequestError: (error) => {
+          setSending(false);
+          setNotice(error);
+        },
+      });
+      inputRef.current?.focus();
+    },
+    [qc, navigate],
+  );
+
+  const actions = useMemo<MessageActions>(
+    () => ({
+      onEditSave: (message, text) => {
+        const { choice: c, data: d } = latest.current;
+        if (!c || !d) return;
+        run({ action: 'send', conversationId: d.conversation.id, parentId: message.parentId, content: text, ...c });
+      },
+      onRegenerate: (message) => {
+        const c = latest.current.choice;
+        if (!c) return;
+        run({ action: 'regenerate', messageId: message.id, ...c });
+      },
+      onContinue: (message) => run({ action: 'continue', messageId: message.id }),
+      onSwitch: (message: Message, direction) => {
+        const { tree: tr, data: d } = latest.current;
+        if (!d) return;
+        const siblings = siblingsOf(tr, message);
+        const target = siblings[siblings.indexOf(message) + direction];
+        if (!target) return;
+        const leaf = newestLeaf(tr, target);
+        updateConversationCache(qc, d.conversation.id, (x) => ({
+          ...x,
+          conversation: { ...x.conversation, currentLeafId: leaf.id },
+        }));
+        void patchConversation(d.conversation.id, { currentLeafId: leaf.id }).catch(() => undefined);
+      },
+    }),
+    [qc, run],
+  );
+
+  const send = (text: string) => {
+    const { choice: c, data: d, busy: b } = latest.current;
+    if (!c || b) return false;
+    run({
+      action: 'send',
+      ...(d ? { conversationId: d.conversation.id } : {}),
+      parentId: path.at(-1)?.id ?? null,
+      content: text,
+      ...c,
+    });
+    return true;
+  };
+
+  const stopNow = () => {
+    if (streamingMessage && data) void stop(qc, data.conversation.id, streamingMessage.id);
+  };
+  const stopRef = useRef(stopNow);
+  stopRef.current = stopNow;
+
+  // Esc stops a reply; Ctrl/Cmd+Shift+O starts a new chat.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) stopRef.current();
+      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        navigate('/');
+        requestAnimationFrame(() => inputRef.current?.focus());
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  const noticeEl = notice ? <Notice error={notice} onDismiss={() => setNotice(null)} /> : null;
+
+  if (conversationId && query.isError) {
+    return (
+      <div className="flex h-full flex-col items-center justify-center gap-3 px-6 text-center">
+        <p role="alert" className="text-[15px] text-fg">
+          {errorMessage(query.error, t)}
+        </p>
+        <Link href="/" className="focus-ring rounded-lg text-sm text-accent underline">
+          {t('chat.newChat')}
+        </Link>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex h-full flex-col">
+      {data ? (
+        <div className="flex h-10 shrink-0 items-center gap-3 border-b border-line px-4 text-sm">
+          <h1 className="min-w-0 flex-1 truncate font-medium text-fg" data-testid="conversation-title">
+            {data.conversation.title}
+          </h1>
+          {data.conversation.totalCost > 0 ? (
+            <span className="shrink-0 text-xs text-faint tabular-nums" data-testid="conversation-total">
+              {t('chat.total', { value: nf.format(data.conversation.totalCost) })}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+
+      {conversationId && !data ? (
+        <div role="status" className="flex flex-1 items-center justify-center text-muted">
+          <Spinner className="size-6" />
+          <span className="sr-only">{t('app.loading')}</span>
+        </div>
+      ) : data && views.length ? (
+        <MessageList views={views} actions={actions} conversationKey={data.conversation.id} footer={noticeEl} />
+      ) : (
+        <div className="flex min-h-0 flex-1 flex-col items-center justify-center overflow-y-auto px-6 py-10 text-center">
+          <Logo className="mb-5 size-11" />
+          <h1 className="text-2xl font-semibold tracking-tight text-fg sm:text-3xl">
+            {t('home.welcome', { name: user.name })}
+          </h1>
+          <p className="mt-3 max-w-md text-[15px] leading-relaxed text-muted">{t('chat.emptyHint')}</p>
+          {noticeEl ? <div className="mt-6 w-full max-w-xl text-left">{noticeEl}</div> : null}
+        </div>
+      )}
+
+      <Composer onSend={send} onStop={stopNow} streaming={busy} disabled={!choice} inputRef={inputRef} />
+      <span className="sr-only" aria-live="polite">
+        {sending ? t('chat.sending') : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,339 @@
+import type { Message } from '@tessera/shared';
+import { lazy, memo, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CheckIcon, CopyIcon } from '../../components/ui/icons.tsx';
+import { useNumberFormat } from '../credits/format.ts';
+import { useStreamText } from './stream-store.ts';
+
+const Markdown = lazy(() => import('./Markdown.tsx'));
+
+export interface MessageActions {
+  onEditSave: (message: Message, text: string) => void;
+  onRegenerate: (message: Message) => void;
+  onContinue: (message: Message) => void;
+  onSwitch: (message: Message, direction: -1 | 1) => void;
+}
+
+export interface MessageView {
+  message: Message;
+  /** 1-based position among its siblings, and their count. */
+  index: number;
+  count: number;
+  /** Another reply is streaming: hide actions that would start a second one. */
+  busy: boolean;
+}
+
+const iconBtn =
+  'focus-ring inline-flex size-8 cursor-pointer items-center justify-center rounded-lg text-muted hover:bg-subtle hover:text-fg disabled:cursor-not-allowed disabled:opacity-40';
+
+function Icon({ d }: { d: string }) {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      className="size-4"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d={d} />
+    </svg>
+  );
+}
+const EDIT = 'M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4';
+const REGEN = 'M20 12a8 8 0 1 1-2.3-5.6M20 4v5h-5';
+const CONTINUE = 'M5 12h14M13 6l6 6-6 6';
+
+function PlainText({ text }: { text: string }) {
+  return <div className="break-words whitespace-pre-wrap">{text}</div>;
+}
+
+function CopyMessage({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className={iconBtn}
+      aria-label={copied ? t('chat.copied') : t('chat.copyMessage')}
+      title={t('chat.copyMessage')}
+      onClick={() =>
+        void navigator.clipboard?.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        })
+      }
+    >
+      {copied ? <CheckIcon className="size-4" /> : <CopyIcon className="size-4" />}
+    </button>
+  );
+}
+
+function BranchArrows({ view, onSwitch }: { view: MessageView; onSwitch: MessageActions['onSwitch'] }) {
+  const { t } = useTranslation();
+  if (view.count < 2) return null;
+  return (
+    <div className="flex items-center text-xs text-muted tabular-nums">
+      <button
+        type="button"
+        className={iconBtn}
+        disabled={view.index <= 1 || view.busy}
+        aria-label={t('chat.previousBranch')}
+        onClick={() => onSwitch(view.message, -1)}
+      >
+        <Icon d="M15 6l-6 6 6 6" />
+      </button>
+      <span aria-label={t('chat.branchOf', { index: view.index, count: view.count })}>
+        {view.index} / {view.count}
+      </span>
+      <button
+        type="button"
+        className={iconBtn}
+        disabled={view.index >= view.count || view.busy}
+        aria-label={t('chat.nextBranch')}
+        onClick={() => onSwitch(view.message, 1)}
+      >
+        <Icon d="M9 6l6 6-6 6" />
+      </button>
+    </div>
+  );
+}
+
+function CostDetails({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  const nf = useNumberFormat();
+  const [open, setOpen] = useState(false);
+  if (message.cost === null) return null;
+  const u = message.usage;
+  const rows: [string, string][] = [[t('chat.details.model'), message.model ?? '—']];
+  if (u) {
+    rows.push([t('chat.details.input'), nf.format(u.inputTokens)]);
+    rows.push([t('chat.details.output'), nf.format(u.outputTokens)]);
+    if (u.cacheReadTokens) rows.push([t('chat.details.cached'), nf.format(u.cacheReadTokens)]);
+    if (u.reasoningTokens) rows.push([t('chat.details.reasoning'), nf.format(u.reasoningTokens)]);
+  }
+  if (message.ttftMs !== null)
+    rows.push([t('chat.details.ttft'), t('chat.details.ms', { value: nf.format(message.ttftMs) })]);
+  if (message.durationMs !== null)
+    rows.push([t('chat.details.duration'), t('chat.details.ms', { value: nf.format(message.durationMs) })]);
+  const summary = rows.map(([k, v]) => `${k}: ${v}`).join('\n');
+  return (
+    <div className="relative">
+      <button
+        type="button"
+        title={summary}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="focus-ring cursor-pointer rounded-md px-1.5 py-1 text-xs text-faint tabular-nums hover:bg-subtle hover:text-fg"
+        data-testid="message-cost"
+      >
+        {t('credits.amount', { value: nf.format(message.cost) })}
+      </button>
+      {open ? (
+        <dl className="absolute bottom-full left-0 z-20 mb-1 grid w-60 grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-xl border border-line bg-elevated p-3 text-xs shadow-lg">
+          {rows.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt className="text-muted">{k}</dt>
+              <dd className="truncate text-right text-fg tabular-nums">{v}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+    </div>
+  );
+}
+
+function EditBox({
+  message,
+  onSave,
+  onCancel,
+}: {
+  message: Message;
+  onSave: (text: string) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(message.content);
+  return (
+    <form
+      className="ml-auto w-full max-w-[85%] rounded-2xl bg-subtle p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) onSave(text.trim());
+      }}
+    >
+      <textarea
+        autoFocus
+        value={text}
+        rows={Math.min(10, Math.max(2, text.split('\n').length))}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onCancel();
+          }
+        }}
+        aria-label={t('chat.editLabel')}
+        className="w-full resize-y bg-transparent text-[15px] leading-6 text-fg outline-none"
+      />
+      <div className="mt-2 flex justify-end gap-2">
+        <button
+          type="button"
+          onClick={onCancel}
+          className="focus-ring cursor-pointer rounded-full px-3 py-1.5 text-sm text-fg hover:bg-subtle-strong"
+        >
+          {t('chat.cancel')}
+        </button>
+        <button
+          type="submit"
+          disabled={!text.trim()}
+          className="focus-ring cursor-pointer rounded-full bg-primary px-3 py-1.5 text-sm text-primary-fg disabled:opacity-40"
+        >
+          {t('chat.saveAndSend')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function StreamingBody({ message }: { message: Message }) {
+  const live = useStreamText(message.id);
+  const text = live ?? message.content;
+  return <AssistantBody text={text} streaming />;
+}
+
+function AssistantBody({ text, streaming }: { text: string; streaming?: boolean }) {
+  if (!text && streaming)
+    return (
+      <span className="inline-flex gap-1 py-2" aria-hidden="true">
+        <span className="size-2 animate-pulse rounded-full bg-muted" />
+      </span>
+    );
+  return (
+    <Suspense fallback={<PlainText text={text} />}>
+      <Markdown text={text} />
+    </Suspense>
+  );
+}
+
+function MessageItemImpl({ view, actions }: { view: MessageView; actions: MessageActions }) {
+  const { t } = useTranslation();
+  const { message, busy } = view;
+  const [editing, setEditing] = useState(false);
+  const streaming = message.status === 'streaming';
+
+  if (message.role === 'user') {
+    return (
+      <div className="group flex flex-col items-end gap-1" data-testid="user-message" data-message-id={message.id}>
+        {editing ? (
+          <EditBox
+            message={message}
+            onCancel={() => setEditing(false)}
+            onSave={(text) => {
+              setEditing(false);
+              actions.onEditSave(message, text);
+            }}
+          />
+        ) : (
+          <div className="max-w-[85%] rounded-3xl bg-subtle px-4 py-2.5 text-[15px] leading-6 text-fg">
+            <PlainText text={message.content} />
+          </div>
+        )}
+        {!editing ? (
+          <div className="flex items-center gap-0.5 opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+            <CopyMessage text={message.content} />
+            <button
+              type="button"
+              className={iconBtn}
+              disabled={busy}
+              aria-label={t('chat.edit')}
+              title={t('chat.edit')}
+              onClick={() => setEditing(true)}
+            >
+              <Icon d={EDIT} />
+            </button>
+            <BranchArrows view={view} onSwitch={actions.onSwitch} />
+          </div>
+        ) : null}
+      </div>
+    );
+  }
+
+  const canContinue = !streaming && (message.finishReason === 'length' || message.status === 'stopped');
+  return (
+    <div
+      className="group flex flex-col gap-1"
+      data-testid="assistant-message"
+      data-message-id={message.id}
+      data-status={message.status}
+    >
+      <div
+        className="text-[15px] text-fg"
+        aria-live={streaming ? 'polite' : undefined}
+        aria-busy={streaming || undefined}
+      >
+        {streaming ? <StreamingBody message={message} /> : <AssistantBody text={message.content} />}
+      </div>
+      {message.status === 'error' ? (
+        <div
+          role="alert"
+          className="mt-1 flex flex-wrap items-center gap-3 rounded-xl bg-danger-soft px-3.5 py-2.5 text-sm text-danger"
+        >
+          <span className="min-w-0 flex-1">{message.error?.message || t('chat.replyFailed')}</span>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => actions.onRegenerate(message)}
+            className="focus-ring cursor-pointer rounded-full border border-current px-3 py-1 text-xs font-medium disabled:opacity-40"
+          >
+            {t('chat.retry')}
+          </button>
+        </div>
+      ) : null}
+      {message.status === 'stopped' ? <p className="text-xs text-faint">{t('chat.stopped')}</p> : null}
+      {!streaming ? (
+        <div className="-ml-1.5 flex flex-wrap items-center gap-0.5">
+          <CopyMessage text={message.content} />
+          <button
+            type="button"
+            className={iconBtn}
+            disabled={busy}
+            aria-label={t('chat.regenerate')}
+            title={t('chat.regenerate')}
+            onClick={() => actions.onRegenerate(message)}
+          >
+            <Icon d={REGEN} />
+          </button>
+          {canContinue ? (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => actions.onContinue(message)}
+              className="focus-ring inline-flex h-8 cursor-pointer items-center gap-1 rounded-lg px-2 text-xs text-muted hover:bg-subtle hover:text-fg disabled:opacity-40"
+            >
+              <Icon d={CONTINUE} />
+              {t('chat.continue')}
+            </button>
+          ) : null}
+          <BranchArrows view={view} onSwitch={actions.onSwitch} />
+          <CostDetails message={message} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Memoised: while a reply streams, only its StreamingBody re-renders. */
+export const MessageItem = memo(MessageItemImpl, (a, b) => {
+  const x = a.view;
+  const y = b.view;
+  return (
+    x.message === y.message &&
+    x.index === y.index &&
+    x.count === y.count &&
+    x.busy === y.busy &&
+    a.actions === b.actions
+  );
+});

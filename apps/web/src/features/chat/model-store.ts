@@ -1,0 +1,53 @@
+import type { ModelsResponse } from '@tessera/shared';
+import { useSyncExternalStore } from 'react';
+import { readStorage, writeStorage } from '../../lib/storage.ts';
+
+export interface ModelChoice {
+  endpoint: string;
+  model: string;
+}
+
+const KEY = 'tessera.model';
+const listeners = new Set<() => void>();
+
+function parse(raw: string | null): ModelChoice | null {
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Partial<ModelChoice>;
+    return typeof v.endpoint === 'string' && typeof v.model === 'string'
+      ? { endpoint: v.endpoint, model: v.model }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+let current = parse(readStorage(KEY));
+
+export function setModelChoice(choice: ModelChoice) {
+  current = choice;
+  writeStorage(KEY, JSON.stringify(choice));
+  listeners.forEach((l) => l());
+}
+
+export function useStoredModel(): ModelChoice | null {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+  );
+}
+
+/** The remembered choice when the server still offers it, else the server's default, else the first model. */
+export function resolveModel(stored: ModelChoice | null, models: ModelsResponse | undefined): ModelChoice | null {
+  if (!models) return null;
+  const exists = (c: ModelChoice | null) =>
+    !!c && models.endpoints.some((e) => e.id === c.endpoint && e.models.some((m) => m.id === c.model));
+  if (exists(stored)) return stored;
+  if (exists(models.default)) return models.default;
+  const first = models.endpoints.find((e) => e.models.length > 0);
+  const model = first?.models[0];
+  return first && model ? { endpoint: first.id, model: model.id } : null;
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = 3180;
+const FAKE_LLM_PORT = 4011;
+// E2E_BASE_URL runs the specs against a server you started yourself (it needs a fresh database:
+// the setup project expects to create the first, admin, account).
+const external = process.env.E2E_BASE_URL;
+const baseURL = external ?? `http://localhost:${PORT}`;
+
+// This file is evaluated by the runner and by every worker: make the data dir once and pass it
+// on through the environment so all of them agree (and no stray temp dirs pile up).
+const dataDir = (process.env.TESSERA_E2E_DATA_DIR ??= fs.mkdtempSync(`${os.tmpdir()}/tessera-e2e-`));
+
+const chromium = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+export default defineConfig({
+  testDir: './specs',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: 'list',
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  forbidOnly: !!process.env.CI,
+  use: {
+    baseURL,
+    locale: 'en-US',
+    colorScheme: 'light',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: chromium,
+  },
+  projects: [
+    // Signs up the very first account (which becomes admin) before anything else runs.
+    {
+      name: 'setup',
+      testMatch: /first-user\.setup\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium },
+    },
+    {
+      name: 'desktop',
+      dependencies: ['setup'],
+      testIgnore: /mobile\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium },
+    },
+    {
+      name: 'mobile',
+      dependencies: ['setup'],
+      testMatch: /(mobile|screenshots)\.spec\.ts/,
+      use: {
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions: chromium,
+      },
+    },
+  ],
+  webServer: external
+    ? undefined
+    : [
+        {
+          // The provider stand-in: a real OpenAI-compatible endpoint for the chat specs.
+          command: `node --import tsx ../tools/fake-llm/main.ts --port ${FAKE_LLM_PORT} --tokens 40 --delay-ms 15 --models gpt-4o-mini`,
+          url: `http://127.0.0.1:${FAKE_LLM_PORT}/v1/models`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+          stdout: 'pipe',
+          stderr: 'pipe',
+        },
+        {
+          command: 'node ../scripts/start.mjs',
+          url: `${baseURL}/api/health`,
+          reuseExistingServer: false,
+          timeout: 120_000,
+          stdout: 'pipe',
+          stderr: 'pipe',
+          env: {
+            PORT: String(PORT),
+            TESSERA_DATA_DIR: dataDir,
+            TESSERA_SECRET: 'e2e-secret-at-least-32-characters-long',
+            OPENAI_API_KEY: 'e2e',
+            OPENAI_BASE_URL: `http://127.0.0.1:${FAKE_LLM_PORT}/v1`,
+            OPENAI_MODELS: 'gpt-4o-mini',
+            TESSERA_DEMO: 'on',
+            DEMO_TOKEN_DELAY_MS: '5',
+          },
+        },
+      ],
+});
