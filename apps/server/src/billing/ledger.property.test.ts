@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { manualClock } from '../test/clock.ts';
 import { testDatabases } from '../test/databases.ts';
+import { openTestDatabase } from '../test/app.ts';
 import { ClaimCooldownError, createLedger, InsufficientCreditsError } from './ledger.ts';
 
 const USERS = 3;
@@ -34,17 +35,11 @@ const op = fc.oneof(
 
 describe.each(testDatabases)('ledger invariants under random operations on $name', (db) => {
   let database: Database;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const created = await db.create();
-    drop = created.drop;
-    database = await openDatabase(created.target);
-    await database.migrate();
+    ({ database, close } = await openTestDatabase(db));
   });
-  afterAll(async () => {
-    await database.close();
-    await drop();
-  });
+  afterAll(() => close());
 
   it('keeps every balance ≥ 0, equal to its ledger, and equal to a simple model of the rules', async () => {
     const config = configSchema.parse({ billing: { startBalance: 5_000 } }).billing;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.ts';
-import { openDatabase, type Database } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { users } from '../db/schema.ts';
-import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
+import { Client, openTestDatabase, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { manualClock } from '../test/clock.ts';
 import { testDatabases } from '../test/databases.ts';
 import { ClaimCooldownError, createLedger, InsufficientCreditsError } from './ledger.ts';
@@ -19,17 +19,11 @@ async function newUser(database: Database): Promise<string> {
 
 describe.each(testDatabases)('the ledger on $name', (db) => {
   let database: Database;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const created = await db.create();
-    drop = created.drop;
-    database = await openDatabase(created.target);
-    await database.migrate();
+    ({ database, close } = await openTestDatabase(db));
   });
-  afterAll(async () => {
-    await database.close();
-    await drop();
-  });
+  afterAll(() => close());
 
   it('opens an account once with the start balance', async () => {
     const ledger = createLedger(database.db, billing());

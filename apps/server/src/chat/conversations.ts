@@ -90,36 +90,38 @@ export function createConversationStore(db: Db) {
     return ids;
   }
 
+  /** A new conversation with the source's settings and copies of `selected` (new ids, same tree). */
+  async function copyConversation(
+    userId: string,
+    source: ConversationRow,
+    title: string,
+    selected: MessageRow[],
+    leafId: string | null,
+  ): Promise<ConversationRow> {
+    const [copy] = await db
+      .insert(conversations)
+      .values({
+        id: randomUUID(),
+        userId,
+        title,
+        titleSet: true,
+        endpoint: source.endpoint,
+        model: source.model,
+        systemPrompt: source.systemPrompt,
+        params: source.params,
+      })
+      .returning();
+    const ids = await copyMessages(selected, copy!.id);
+    const [row] = await db
+      .update(conversations)
+      .set({ currentLeafId: leafId ? (ids.get(leafId) ?? null) : null })
+      .where(eq(conversations.id, copy!.id))
+      .returning();
+    return row!;
+  }
+
   return {
     owned,
-
-    async create(
-      userId: string,
-      input: {
-        endpoint?: string;
-        model?: string;
-        systemPrompt?: string | null;
-        params?: ModelParams;
-        temporary?: boolean;
-        title?: string;
-      },
-    ): Promise<ConversationRow> {
-      const [row] = await db
-        .insert(conversations)
-        .values({
-          id: randomUUID(),
-          userId,
-          title: input.title ?? 'New chat',
-          titleSet: input.title !== undefined,
-          endpoint: input.endpoint ?? null,
-          model: input.model ?? null,
-          systemPrompt: input.systemPrompt ?? null,
-          params: input.params ?? {},
-          temporary: input.temporary ?? false,
-        })
-        .returning();
-      return row!;
-    },
 
     /** Newest first, pinned ones before the rest; temporary chats are not listed. */
     async list(userId: string, query: { archived: boolean; cursor?: string; limit: number }) {
@@ -258,38 +260,12 @@ export function createConversationStore(db: Db) {
         for (const m of all) if (m.parentId && below.has(m.parentId)) below.add(m.id);
         selected = [...branch, ...all.filter((m) => below.has(m.id) && m.id !== messageId)];
       }
-      const copy = await this.create(userId, {
-        title: `${source.title} (fork)`,
-        endpoint: source.endpoint ?? undefined,
-        model: source.model ?? undefined,
-        systemPrompt: source.systemPrompt,
-        params: source.params as ModelParams,
-      });
-      const ids = await copyMessages(selected, copy.id);
-      const [row] = await db
-        .update(conversations)
-        .set({ currentLeafId: ids.get(messageId)! })
-        .where(eq(conversations.id, copy.id))
-        .returning();
-      return row!;
+      return copyConversation(userId, source, `${source.title} (fork)`, selected, messageId);
     },
 
     async duplicate(userId: string, id: string): Promise<ConversationRow> {
       const source = await owned(userId, id);
-      const copy = await this.create(userId, {
-        title: `${source.title} (copy)`,
-        endpoint: source.endpoint ?? undefined,
-        model: source.model ?? undefined,
-        systemPrompt: source.systemPrompt,
-        params: source.params as ModelParams,
-      });
-      const ids = await copyMessages(await this.messages(id), copy.id);
-      const [row] = await db
-        .update(conversations)
-        .set({ currentLeafId: source.currentLeafId ? (ids.get(source.currentLeafId) ?? null) : null })
-        .where(eq(conversations.id, copy.id))
-        .returning();
-      return row!;
+      return copyConversation(userId, source, `${source.title} (copy)`, await this.messages(id), source.currentLeafId);
     },
 
     /** Temporary chats are removed 30 days after they were last used. */

@@ -12,15 +12,27 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A fresh migrated database for one suite; `close` also drops it. */
+export async function openTestDatabase(db: TestDatabase): Promise<{ database: Database; close(): Promise<void> }> {
+  const created = await db.create();
+  const database = await openDatabase(created.target);
+  await database.migrate();
+  return {
+    database,
+    async close() {
+      await database.close();
+      await created.drop();
+    },
+  };
+}
+
 /** A migrated database and the app on it, in-process; config defaults are the product's own. */
 export async function startTestApp(
   db: TestDatabase,
   config: ConfigInput = {},
   extra: Partial<AppOptions> = {},
 ): Promise<TestApp> {
-  const created = await db.create();
-  const database = await openDatabase(created.target);
-  await database.migrate();
+  const { database, close } = await openTestDatabase(db);
   const app = await buildApp({
     config: configSchema.parse({ log: { level: 'silent' }, ...config }),
     database,
@@ -34,8 +46,7 @@ export async function startTestApp(
     database,
     async close() {
       await app.close();
-      await database.close();
-      await created.drop();
+      await close();
     },
   };
 }
