@@ -12,7 +12,7 @@ import { affordableHold } from '../billing/replies.ts';
 import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
 import { AppError } from '../http/errors.ts';
 import type { AuthUser } from '../auth/user.ts';
-import type { ProviderRegistry } from '../providers/registry.ts';
+import type { ProviderRegistry, Resolved } from '../providers/registry.ts';
 import { DEMO_ENDPOINT_ID } from '../providers/demo.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
 import { streamReply } from '../providers/stream.ts';
@@ -27,7 +27,8 @@ const TITLE_MAX_TOKENS = 24;
 
 type MessageRow = typeof messages.$inferSelect;
 
-interface Plan {
+/** What a chat request asks for, once its conversation, history and model are known. */
+interface PlanInput {
   conversationId: string;
   isNewConversation: boolean;
   userMessage: MessageRow | null;
@@ -36,18 +37,25 @@ interface Plan {
   prefix: string;
   history: ModelMessage[];
   system: string | undefined;
+  params: ModelParams;
+  resolved: Resolved;
+  generationId: string;
+  wantsTitle: boolean;
+  /** The first question, for the title. */
+  question: string;
+  temporary: boolean;
+}
+
+/** A generation ready to start: the input plus its model, price, output limit and prompt size. */
+type Plan = Omit<PlanInput, 'params' | 'resolved'> & {
   params: ModelParams & { maxOutputTokens: number };
   endpointId: string;
   modelId: string;
   price: Price;
-  promptTokens: number;
-  generationId: string;
-  reserved: boolean;
-  wantsTitle: boolean;
-  question: string;
-  temporary: boolean;
   model: LanguageModelV3;
-}
+  promptTokens: number;
+  reserved: boolean;
+};
 
 const emptyUsage = (): MessageUsage => ({
   inputTokens: 0,
@@ -203,45 +211,21 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     };
   }
 
-  function finishPlan(input: {
-    conversationId: string;
-    isNewConversation: boolean;
-    userMessage: MessageRow | null;
-    assistant: MessageRow;
-    prefix: string;
-    history: ModelMessage[];
-    system: string | undefined;
-    params: ModelParams;
-    resolved: Awaited<ReturnType<ProviderRegistry['resolve']>>;
-    generationId: string;
-    wantsTitle: boolean;
-    question: string;
-    temporary: boolean;
-  }): Plan {
-    const maxOutputTokens = input.params.maxOutputTokens ?? config.chat.maxOutputTokens;
+  function finishPlan({ resolved, ...input }: PlanInput): Plan {
     const texts = [input.system ?? '', ...input.history.map((m) => (typeof m.content === 'string' ? m.content : ''))];
-    input.assistant.endpoint = input.resolved.endpointId;
-    input.assistant.model = input.resolved.modelId;
+    input.assistant.endpoint = resolved.endpointId;
+    input.assistant.model = resolved.modelId;
     input.assistant.generationId = input.generationId;
     return {
-      conversationId: input.conversationId,
-      isNewConversation: input.isNewConversation,
-      userMessage: input.userMessage,
-      assistant: input.assistant,
-      prefix: input.prefix,
-      history: input.history,
-      system: input.system,
-      params: { ...input.params, maxOutputTokens },
-      endpointId: input.resolved.endpointId,
-      modelId: input.resolved.modelId,
-      price: input.resolved.price,
+      ...input,
+      params: { ...input.params, maxOutputTokens: input.params.maxOutputTokens ?? config.chat.maxOutputTokens },
+      endpointId: resolved.endpointId,
+      modelId: resolved.modelId,
+      price: resolved.price,
+      model: resolved.model,
       promptTokens: estimatePromptTokens(texts),
-      generationId: input.generationId,
       reserved: false,
       wantsTitle: input.wantsTitle && config.chat.titles,
-      question: input.question,
-      temporary: input.temporary,
-      model: input.resolved.model,
     };
   }
 

@@ -14,7 +14,8 @@ import { endpointsFromEnv, OLLAMA_DEFAULT_URL, ollamaEndpoint } from './env.ts';
 
 const MODEL_LIST_TTL_MS = 5 * 60_000;
 
-interface Resolved {
+/** A model ready to call, with its price and the endpoint's default parameters. */
+export interface Resolved {
   endpoint: EndpointConfig | null;
   endpointId: string;
   modelId: string;
