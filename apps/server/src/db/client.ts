@@ -33,6 +33,9 @@ export interface Database {
 }
 
 const MIGRATION_LOCK_ID = 7_343_771;
+// PGlite's files sit in the OS page cache anyway; its own 128 MB default buffer pool costs ~150 MB
+// of resident memory for little gain on one machine (measured: 368 → 222 MB RSS, faster open).
+const PGLITE_SETTINGS = ['shared_buffers = 16MB'];
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Opens the embedded or the server database; `owner` names the process in lock messages. */
@@ -45,7 +48,7 @@ async function openPglite(dataDir: string | undefined, owner: string, existing?:
   const unlock = dataDir ? await lockDataDir(dataDir, owner) : async () => {};
   let client: PGlite;
   try {
-    client = existing ?? (await PGlite.create(dataDir ?? 'memory://'));
+    client = existing ?? (await PGlite.create(dataDir ?? 'memory://', { postgresqlconf: PGLITE_SETTINGS }));
   } catch (error) {
     await unlock();
     throw error;
