@@ -14,15 +14,10 @@ import { users } from '../db/schema.ts';
 import { openConfiguredDatabase, resolveSecret } from '../runtime.ts';
 import { CliError, runCli } from './run.ts';
 
-interface Context {
-  config: Config;
-  database: Database;
-  args: string[];
-}
-
+/** A command reads its options first, then gets the database: bad input never waits for it. */
 interface Command {
   usage: string;
-  run(context: Context): Promise<void>;
+  prepare(args: string[], config: Config): (database: Database) => Promise<void>;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
@@ -42,7 +37,7 @@ async function findUser(database: Database, email: string) {
 const commands: Record<string, Command> = {
   'user:create': {
     usage: 'user:create --email E --password P [--name N] [--admin]',
-    async run({ config, database, args }) {
+    prepare(args, config) {
       const { values } = parseArgs({
         args,
         options: {
@@ -61,43 +56,47 @@ const commands: Record<string, Command> = {
         }),
         { email: values.email, password: values.password, name: values.name ?? values.email?.split('@')[0] },
       );
-      const ledger = createLedger(database.db, config.billing);
-      const auth = createAuth({
-        db: database.db,
-        config,
-        secret: resolveSecret(config),
-        baseUrl: publicUrl(config),
-        onUserCreated: ledger.openAccount,
-      });
-      try {
-        await auth.api.createUser({ body: { ...input, role: values.admin ? 'admin' : 'user' } });
-      } catch (error) {
-        if (/already exists/i.test((error as Error).message))
-          throw new CliError(`A user with the email ${input.email} already exists`);
-        throw error;
-      }
-      const user = await findUser(database, input.email);
-      console.log(`Created ${user.role === 'admin' ? 'admin' : 'user'} ${user.email} (id ${user.id})`);
+      return async (database) => {
+        const ledger = createLedger(database.db, config.billing);
+        const auth = createAuth({
+          db: database.db,
+          config,
+          secret: resolveSecret(config),
+          baseUrl: publicUrl(config),
+          onUserCreated: ledger.openAccount,
+        });
+        try {
+          await auth.api.createUser({ body: { ...input, role: values.admin ? 'admin' : 'user' } });
+        } catch (error) {
+          if (/already exists/i.test((error as Error).message))
+            throw new CliError(`A user with the email ${input.email} already exists`);
+          throw error;
+        }
+        const user = await findUser(database, input.email);
+        console.log(`Created ${user.role === 'admin' ? 'admin' : 'user'} ${user.email} (id ${user.id})`);
+      };
     },
   },
 
   'apikey:create': {
     usage: 'apikey:create --email E [--name N]',
-    async run({ database, args }) {
+    prepare(args) {
       const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
       const email = parse(emailSchema, values.email);
-      const user = await findUser(database, email);
-      const created = createdApiKeySchema.parse(
-        await createApiKeyService(database.db).create(user.id, values.name ?? 'Created from the admin CLI'),
-      );
-      console.log(`API key "${created.name}" for ${user.email} (id ${created.id}); it is shown only now:`);
-      console.log(created.key);
+      return async (database) => {
+        const user = await findUser(database, email);
+        const created = createdApiKeySchema.parse(
+          await createApiKeyService(database.db).create(user.id, values.name ?? 'Created from the admin CLI'),
+        );
+        console.log(`API key "${created.name}" for ${user.email} (id ${created.id}); it is shown only now:`);
+        console.log(created.key);
+      };
     },
   },
 
   'credits:grant': {
     usage: 'credits:grant --email E --amount N --reason R   (a negative N takes credits away, never below zero)',
-    async run({ config, database, args }) {
+    prepare(args, config) {
       const { values } = parseArgs({
         args,
         options: { email: { type: 'string' }, amount: { type: 'string' }, reason: { type: 'string' } },
@@ -113,35 +112,40 @@ const commands: Record<string, Command> = {
         }),
         values,
       );
-      const user = await findUser(database, input.email);
-      const ledger = createLedger(database.db, config.billing);
-      const result = await ledger.adjust({
-        userId: user.id,
-        amount: input.amount,
-        kind: input.amount > 0 ? 'grant' : 'admin_adjust',
-        key: `cli:${randomUUID()}`,
-        description: input.reason,
-        actorId: 'admin-cli',
-      });
-      console.log(
-        `${input.amount > 0 ? 'Granted' : 'Took'} ${Math.abs(input.amount)} credits ${input.amount > 0 ? 'to' : 'from'} ${user.email}; balance ${result!.balance}`,
-      );
+      return async (database) => {
+        const user = await findUser(database, input.email);
+        const ledger = createLedger(database.db, config.billing);
+        const result = await ledger.adjust({
+          userId: user.id,
+          amount: input.amount,
+          kind: input.amount > 0 ? 'grant' : 'admin_adjust',
+          key: `cli:${randomUUID()}`,
+          description: input.reason,
+          actorId: 'admin-cli',
+        });
+        console.log(
+          `${input.amount > 0 ? 'Granted' : 'Took'} ${Math.abs(input.amount)} credits ${input.amount > 0 ? 'to' : 'from'} ${user.email}; balance ${result!.balance}`,
+        );
+      };
     },
   },
   'ledger:verify': {
     usage: 'ledger:verify   (exits 1 listing every user whose balance differs from the sum of their ledger)',
-    async run({ config, database }) {
-      const mismatches = await createLedger(database.db, config.billing).verify();
-      if (mismatches.length === 0) {
-        console.log('Ledger verified: every balance equals the sum of its ledger.');
-        return;
-      }
-      for (const m of mismatches) {
-        console.error(
-          `${m.email} (${m.userId}): balance ${m.balance}, ledger sum ${m.ledger}, difference ${m.balance - m.ledger}`,
-        );
-      }
-      throw new CliError(`${mismatches.length} balance(s) differ from their ledger`);
+    prepare(args, config) {
+      parseArgs({ args, options: {} });
+      return async (database) => {
+        const mismatches = await createLedger(database.db, config.billing).verify();
+        if (mismatches.length === 0) {
+          console.log('Ledger verified: every balance equals the sum of its ledger.');
+          return;
+        }
+        for (const m of mismatches) {
+          console.error(
+            `${m.email} (${m.userId}): balance ${m.balance}, ledger sum ${m.ledger}, difference ${m.balance - m.ledger}`,
+          );
+        }
+        throw new CliError(`${mismatches.length} balance(s) differ from their ledger`);
+      };
     },
   },
 };
@@ -164,10 +168,11 @@ await runCli(async () => {
   const command = commands[name];
   if (!command) throw new CliError(`Unknown command "${name}".\n${usage()}`);
   const config = loadConfig();
+  const run = command.prepare(args, config);
   const database = await openConfiguredDatabase(config, `npm run admin -- ${name}`);
   try {
     await database.migrate();
-    await command.run({ config, database, args });
+    await run(database);
   } finally {
     await database.close();
   }

@@ -11,8 +11,14 @@ export async function runCli(command: () => Promise<void>): Promise<void> {
   try {
     await command();
   } catch (error) {
-    if (error instanceof CliError || error instanceof ConfigError || error instanceof DataDirLockedError) {
-      console.error(`Error: ${error.message}`);
+    const usageMistake = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
+    if (
+      usageMistake ||
+      error instanceof CliError ||
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError
+    ) {
+      console.error(`Error: ${(error as Error).message}`);
     } else {
       console.error(error);
     }
