@@ -32,4 +32,12 @@ test('phone: send a message, use the drawer, never scroll sideways', async ({ pa
   await drawer.getByRole('region', { name: 'Today' }).getByRole('link').click();
   await expect(drawer).toBeHidden();
   await expect(assistantMessages(page)).toHaveCount(1);
+
+  // The credit history (a wide table) scrolls inside its box, not the page.
+  await page.getByRole('button', { name: 'Open sidebar' }).click();
+  await drawer.getByRole('link', { name: /^Balance:/ }).click();
+  await expect(drawer).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Credit history' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Reply' }).first()).toBeVisible();
+  await expectNoHorizontalScroll(page, 390);
 });

@@ -8,11 +8,11 @@ import { signUpViaApi } from './support.ts';
 const dir = fileURLToPath(new URL('../screenshots/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 
-// The stand-in replies with exactly this text (its own escapes: \n and \\).
+// The stand-in replies with exactly this text (its own escapes: \n and \\; no ']' allowed).
 const MARKDOWN = [
   '## Summary',
   '',
-  'Here is a **table**, some `inline code` and a [link](https://example.com):',
+  'Here is a **table**, some `inline code` and a link: https://example.com',
   '',
   '| Model | Input | Output |',
   '|---|---:|---:|',
@@ -26,7 +26,9 @@ const MARKDOWN = [
   '',
   'Euler: $e^{i\\\\pi} + 1 = 0$, and',
   '',
-  '$$\\\\int_0^1 x^2\\\\,dx = \\\\frac{1}{3}$$',
+  '$$',
+  '\\\\int_0^1 x^2\\\\,dx = \\\\frac{1}{3}',
+  '$$',
 ].join('\\n');
 
 async function shot(page: Page, scheme: string) {
@@ -46,8 +48,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(reply.getByRole('table')).toBeVisible();
     await expect(reply.locator('.katex').first()).toBeVisible();
     await expect(reply.locator('code.hljs')).toBeVisible();
-    await expect(reply.getByRole('link', { name: 'link' })).toHaveAttribute('target', '_blank');
-    await expect(reply.getByRole('link', { name: 'link' })).toHaveAttribute('rel', /noopener/);
+    await expect(reply.getByRole('link', { name: 'https://example.com' })).toHaveAttribute('target', '_blank');
+    await expect(reply.getByRole('link', { name: 'https://example.com' })).toHaveAttribute('rel', /noopener/);
     await shot(page, scheme);
   });
 }

@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { assistantMessages, chooseModel, composer, send, shownBalance, userMessages, waitForDone } from './chat-support.ts';
+import {
+  assistantMessages,
+  chooseModel,
+  composer,
+  send,
+  shownBalance,
+  userMessages,
+  waitForDone,
+} from './chat-support.ts';
 import { signUpViaApi } from './support.ts';
 
 const SLOW = '[[fake tokens=400 delayMs=25]]';
@@ -124,7 +132,12 @@ test('a 402 shows the notice with a Claim tokens action', async ({ page }) => {
       status: 402,
       contentType: 'application/json',
       body: JSON.stringify({
-        error: { code: 'INSUFFICIENT_CREDITS', message: 'Not enough credits for this reply.', balance: 3, required: 900 },
+        error: {
+          code: 'INSUFFICIENT_CREDITS',
+          message: 'Not enough credits for this reply.',
+          balance: 3,
+          required: 900,
+        },
       }),
     }),
   );
@@ -188,4 +201,83 @@ test('Ctrl+Shift+O starts a new chat', async ({ page }) => {
   await page.keyboard.press('Control+Shift+O');
   await expect(page).toHaveURL(/\/$/);
   await expect(userMessages(page)).toHaveCount(0);
+});
+
+test('a 10,000-message conversation opens fast and stays virtualised', async ({ page }) => {
+  const id = 'big-conversation';
+  const start = Date.UTC(2026, 0, 1);
+  const messages = Array.from({ length: 10_000 }, (_, i) => ({
+    id: `m${i}`,
+    conversationId: id,
+    parentId: i === 0 ? null : `m${i - 1}`,
+    role: i % 2 === 0 ? 'user' : 'assistant',
+    content: i % 2 === 0 ? `Question number ${i}` : `Answer number ${i} with **bold** text`,
+    status: 'complete',
+    error: null,
+    endpoint: i % 2 ? 'openai' : null,
+    model: i % 2 ? 'gpt-4o-mini' : null,
+    usage: null,
+    cost: i % 2 ? 10 : null,
+    finishReason: i % 2 ? 'stop' : null,
+    ttftMs: null,
+    durationMs: null,
+    createdAt: new Date(start + i * 1000).toISOString(),
+  }));
+  const conversation = {
+    id,
+    title: 'Huge conversation',
+    endpoint: 'openai',
+    model: 'gpt-4o-mini',
+    systemPrompt: null,
+    params: {},
+    pinned: false,
+    archived: false,
+    temporary: false,
+    currentLeafId: 'm9999',
+    totalCost: 50_000,
+    createdAt: new Date(start).toISOString(),
+    updatedAt: new Date(start).toISOString(),
+  };
+  await page.route(`**/api/conversations/${id}`, (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ conversation, messages }) }),
+  );
+  const t0 = Date.now();
+  await page.goto(`/c/${id}`);
+  await expect(page.getByText('Answer number 9999')).toBeVisible();
+  expect(Date.now() - t0).toBeLessThan(5000);
+  expect(await page.getByTestId('assistant-message').count()).toBeLessThan(60);
+  await expect(page.getByTestId('conversation-total')).toHaveText('50,000 credits spent');
+
+  // Scroll to the very top: the first question renders, the last answer is gone from the DOM.
+  const scroller = page.getByTestId('message-scroller');
+  for (let i = 0; i < 20 && !(await page.getByText('Question number 0', { exact: true }).isVisible()); i++) {
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await page.waitForTimeout(100);
+  }
+  await expect(page.getByText('Question number 0', { exact: true })).toBeVisible();
+  await expect(page.getByText('Answer number 9999')).toHaveCount(0);
+});
+
+test('continue extends a stopped reply', async ({ page }) => {
+  await send(page, `Long answer please ${SLOW}`);
+  const reply = assistantMessages(page).first();
+  await expect(reply).toContainText('Fake reply');
+  await page.getByRole('button', { name: 'Stop generating' }).click();
+  await expect(reply).toHaveAttribute('data-status', 'stopped');
+  const partial = ((await reply.textContent()) ?? '').length;
+  await reply.getByRole('button', { name: 'Continue' }).click();
+  await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+  expect(((await reply.textContent()) ?? '').length).toBeGreaterThan(partial);
+  await expect(assistantMessages(page)).toHaveCount(1);
+});
+
+test('a provider failure shows an inline error; Retry answers again', async ({ page }) => {
+  await send(page, 'Break please [[fake fail=500]]');
+  const reply = assistantMessages(page).first();
+  await expect(reply).toHaveAttribute('data-status', 'error', { timeout: 20_000 });
+  const alert = reply.getByRole('alert');
+  await expect(alert).toBeVisible();
+  await expect(alert).not.toHaveText(/^\s*$/);
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByText('2 / 2')).toBeVisible();
 });

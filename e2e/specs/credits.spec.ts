@@ -33,7 +33,10 @@ test('credit history: the claim is listed, the kind filter works, CSV export is 
   await signUpViaApi(page);
   await page.request.post('/api/tokens/claim', { data: {} });
   await page.goto('/');
-  await page.getByRole('complementary', { name: 'Sidebar' }).getByRole('link', { name: /^Balance: 40,000 credits/ }).click();
+  await page
+    .getByRole('complementary', { name: 'Sidebar' })
+    .getByRole('link', { name: /^Balance: 40,000 credits/ })
+    .click();
   await expect(page).toHaveURL(/\/credits$/);
   await expect(page.getByRole('heading', { name: 'Credit history' })).toBeVisible();
   const rows = page.getByRole('row');

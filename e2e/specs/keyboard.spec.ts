@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { accountButton, signUpViaApi } from './support.ts';
+import { accountButton, openAccountMenu, signUpViaApi } from './support.ts';
 
 test('keyboard: account menu, settings dialog focus trap, Esc returns focus', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
@@ -49,7 +49,9 @@ test('keyboard: account menu, settings dialog focus trap, Esc returns focus', as
 test('keyboard: settings tabs follow the arrow keys', async ({ page }) => {
   await signUpViaApi(page);
   await page.goto('/');
-  await page.getByRole('button', { name: 'Open settings' }).click();
+  // The chat page replaced the home page's "Open settings" button: go through the account menu.
+  const menu = await openAccountMenu(page);
+  await menu.getByRole('menuitem', { name: 'Settings' }).click();
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   const general = dialog.getByRole('tab', { name: 'General' });
   await general.focus();

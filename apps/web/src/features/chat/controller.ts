@@ -30,6 +30,9 @@ function handler(
 
   const finish = (message: Message) => {
     finished = true;
+    // A newer generation of the same message (continue) owns it now: this late event is stale.
+    const owner = active.get(message.id);
+    if (owner && owner !== controller) return;
     const conversationId = known.conversationId ?? message.conversationId;
     updateConversationCache(qc, conversationId, (data) => {
       const previous = data.messages.find((m) => m.id === message.id);
@@ -139,14 +142,19 @@ export function resume(qc: QueryClient, conversationId: string, messageId: strin
 }
 
 export async function stop(qc: QueryClient, conversationId: string, messageId: string): Promise<void> {
+  // Continue re-uses the message id: only touch the generation that was running when Stop was pressed.
+  const controller = active.get(messageId);
+  const current = () => active.get(messageId) === controller;
   try {
     const saved = await stopMessage(messageId);
-    updateConversationCache(qc, conversationId, (d) => upsertMessages(d, saved));
+    if (current()) updateConversationCache(qc, conversationId, (d) => upsertMessages(d, saved));
   } catch {
-    void qc.invalidateQueries({ queryKey: chatKeys.conversation(conversationId) });
+    if (current()) void qc.invalidateQueries({ queryKey: chatKeys.conversation(conversationId) });
   }
-  active.get(messageId)?.abort();
-  active.delete(messageId);
-  streamStore.delete(messageId);
+  controller?.abort();
+  if (current()) {
+    active.delete(messageId);
+    streamStore.delete(messageId);
+  }
   void qc.invalidateQueries({ queryKey: creditKeys.balance });
 }
