@@ -41,6 +41,9 @@ async function main() {
   const sweeper = setInterval(() => void housekeeping(), 60_000);
   sweeper.unref();
 
+  // A stray rejection is a bug to log, not a reason to drop every reply in flight.
+  process.on('unhandledRejection', (reason) => app.log.error({ err: reason }, 'unhandled rejection'));
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

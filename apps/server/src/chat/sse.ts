@@ -31,8 +31,10 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
     clearInterval(heartbeat);
     resolveClosed();
   };
-  // The response's close (not the request's) says the client is gone.
+  // The response's close (not the request's) says the client is gone; a write racing a
+  // disconnect must not become an unhandled 'error' event.
   raw.on('close', finish);
+  raw.on('error', finish);
   // Deltas arriving in the same tick go out in one write instead of one syscall each.
   let corked = false;
   const uncork = () => {

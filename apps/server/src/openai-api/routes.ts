@@ -204,14 +204,17 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
       // A streaming API client that disconnects stops the generation; it pays for what was generated.
       const abort = new AbortController();
       reply.raw.on('close', () => abort.abort('client closed'));
+      reply.raw.on('error', () => abort.abort('client closed'));
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         'x-request-id': request.id,
       });
-      const write = (data: unknown) =>
-        reply.raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+      const write = (data: unknown) => {
+        if (!reply.raw.destroyed)
+          reply.raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+      };
       const chunk = (delta: object, finish: string | null) => ({
         id,
         object: 'chat.completion.chunk',
