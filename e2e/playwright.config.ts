@@ -97,6 +97,7 @@ export default defineConfig({
             OPENAI_MODELS: 'gpt-4o-mini',
             TESSERA_DEMO: 'on',
             DEMO_TOKEN_DELAY_MS: '5',
+            LOG_LEVEL: 'warn',
           },
         },
       ],
