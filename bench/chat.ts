@@ -8,11 +8,11 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase } from '../apps/server/src/db/client.ts';
 import { conversations, messages, users } from '../apps/server/src/db/schema.ts';
+import { postgresTestDatabase } from '../apps/server/src/test/databases.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STREAM_TOKENS = 1_000;
@@ -37,25 +37,6 @@ function start(
     });
     child.on('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready`)));
   });
-}
-
-async function freshPostgres(adminUrl: string) {
-  const name = `tessera_bench_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
 }
 
 function cpuMs(pid: number): number {
@@ -105,7 +86,9 @@ const fake = await start(
 );
 const fakeUrl = fake.match[1]!;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
-const serverDatabase = process.env.BENCH_DATABASE_URL ? await freshPostgres(process.env.BENCH_DATABASE_URL) : null;
+const serverDatabase = process.env.BENCH_DATABASE_URL
+  ? await postgresTestDatabase(process.env.BENCH_DATABASE_URL).create()
+  : null;
 console.log(`Server database: ${serverDatabase ? 'PostgreSQL' : 'embedded PGlite'}`);
 const server = await start(
   ['apps/server/src/main.ts'],
@@ -120,7 +103,7 @@ const server = await start(
     OPENAI_MODELS: 'gpt-4o-mini',
     START_BALANCE: '100000000000',
     // BENCH_DATABASE_URL=postgres://… runs the server on PostgreSQL (a fresh database is made).
-    ...(serverDatabase ? { DATABASE_URL: serverDatabase.url } : {}),
+    ...(serverDatabase ? { DATABASE_URL: serverDatabase.url! } : {}),
   },
   /ready at (http:\/\/\S+)/,
 );

@@ -26,7 +26,7 @@ const pglite: TestDatabase = {
 };
 
 /** Each suite gets its own database on the server named by TEST_DATABASE_URL, dropped afterwards. */
-function postgres(adminUrl: string): TestDatabase {
+export function postgresTestDatabase(adminUrl: string): TestDatabase {
   return {
     name: 'postgres',
     async create() {
@@ -53,7 +53,7 @@ function postgres(adminUrl: string): TestDatabase {
 
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. */
 export const testDatabases: TestDatabase[] = process.env.TEST_DATABASE_URL
-  ? [pglite, postgres(process.env.TEST_DATABASE_URL)]
+  ? [pglite, postgresTestDatabase(process.env.TEST_DATABASE_URL)]
   : [pglite];
 
 if (!process.env.TEST_DATABASE_URL && !process.env.TESSERA_QUIET_SKIPS) {

@@ -11,6 +11,7 @@ import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { showToast } from '../credits/toast.ts';
 import { useConversations, useDeleteConversation, useUpdateConversation } from './api.ts';
+import { useLoadMore } from '../../lib/use-load-more.ts';
 
 type Group = 'pinned' | 'today' | 'yesterday' | 'week' | 'month' | 'older';
 
@@ -194,18 +195,7 @@ export function ConversationList({ onNavigate }: { onNavigate?: () => void }) {
   const headingId = useId();
   const list = useConversations();
   const [, params] = useRoute('/c/:id');
-  const sentinel = useRef<HTMLDivElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
-
-  useEffect(() => {
-    const el = sentinel.current;
-    if (!el || !hasNextPage) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const sentinel = useLoadMore(list);
 
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const now = new Date();
@@ -254,7 +244,7 @@ export function ConversationList({ onNavigate }: { onNavigate?: () => void }) {
         })
       )}
       <div ref={sentinel} className="h-2" />
-      {isFetchingNextPage ? (
+      {list.isFetchingNextPage ? (
         <div className="flex justify-center py-2 text-muted">
           <Spinner />
         </div>

@@ -1,11 +1,12 @@
 import type { TransactionKind } from '@tessera/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { transactionsQuery, useBalance, useTransactions } from './api.ts';
 import { useNumberFormat } from './format.ts';
+import { useLoadMore } from '../../lib/use-load-more.ts';
 
 const FILTERS: readonly { key: string; kinds: readonly TransactionKind[] }[] = [
   { key: 'all', kinds: [] },
@@ -25,18 +26,7 @@ export default function CreditsPage() {
   const kinds = FILTERS.find((f) => f.key === filter)?.kinds ?? [];
   const list = useTransactions(kinds);
   const balance = useBalance();
-  const sentinel = useRef<HTMLDivElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
-
-  useEffect(() => {
-    const el = sentinel.current;
-    if (!el || !hasNextPage) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const sentinel = useLoadMore(list);
 
   const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -128,7 +118,7 @@ export default function CreditsPage() {
             </tbody>
           </table>
           <div ref={sentinel} className="h-px" />
-          {isFetchingNextPage ? (
+          {list.isFetchingNextPage ? (
             <div className="flex justify-center py-3 text-muted">
               <Spinner />
             </div>
