@@ -489,6 +489,7 @@ export function createChatService({ db, store, ledger, providers, config, log }:
         throw error;
       }
     }
+    title = title.split('\n').find((line) => line.trim() !== '') ?? '';
     title = title.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').slice(0, 100);
     if (!title) return null;
     const updated = await db
