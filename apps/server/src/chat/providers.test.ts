@@ -147,6 +147,37 @@ describe('each provider kind through its AI SDK provider', () => {
   });
 });
 
+describe('a provider that goes quiet', () => {
+  it('ends the reply with a timeout error after the idle limit, keeping nothing it did not send', async () => {
+    const fake = await startFakeLlm({ defaults: { tokens: 5, firstTokenDelayMs: 3_000 } });
+    const t = await startTestApp(
+      pglite!,
+      {
+        chat: { titles: false, idleTimeoutSeconds: 0.5 },
+        endpoints: [{ id: 'slow', kind: 'openai-compatible', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['m'] }],
+      },
+      { env: {} },
+    );
+    try {
+      const client = new Client(t.app);
+      await client.signUp(uniqueEmail());
+      const before = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+      const response = await client.request({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { action: 'send', parentId: null, content: 'Hello?', endpoint: 'slow', model: 'm' },
+      });
+      const last = parseEvents(response.body).at(-1) as Extract<ChatEvent, { type: 'error' }>;
+      expect(last.error.code).toBe('PROVIDER_TIMEOUT');
+      expect(last.message).toMatchObject({ status: 'error', content: '', cost: 0 });
+      expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(before);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('the demo endpoint', () => {
   it('answers on a fresh install, quoting the question and explaining how to configure a provider', async () => {
     const t = await startTestApp(pglite!, { chat: { demoTokenDelayMs: 0 } }, { env: {} });
