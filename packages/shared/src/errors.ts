@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** Every error code the HTTP API can answer with, and the status it travels with. */
 export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,
+  /** A Stripe webhook whose signature is missing, wrong or too old. */
+  INVALID_SIGNATURE: 400,
   INVALID_JSON: 400,
   UNAUTHORIZED: 401,
   INVALID_CREDENTIALS: 401,
@@ -21,7 +23,11 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   CLAIM_COOLDOWN: 429,
   INTERNAL_ERROR: 500,
+  /** Stripe (or another payment service) could not be reached or refused the request. */
+  PAYMENT_PROVIDER_ERROR: 502,
   SERVICE_UNAVAILABLE: 503,
+  /** No Stripe keys are configured. */
+  PAYMENTS_DISABLED: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,3 +3,4 @@ export * from './auth.ts';
 export * from './system.ts';
 export * from './billing.ts';
 export * from './chat.ts';
+export * from './payments.ts';

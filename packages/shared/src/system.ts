@@ -13,5 +13,7 @@ export const publicConfigSchema = z.object({
   registrationOpen: z.boolean(),
   passwordMinLength: z.number().int(),
   version: z.string(),
+  /** Whether Stripe is configured, so the web app offers "Buy tokens". */
+  payments: z.boolean(),
 });
 export type PublicConfig = z.infer<typeof publicConfigSchema>;

@@ -59,6 +59,23 @@ export const endpointConfigSchema = z.strictObject({
 });
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 
+const creditPackageSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'lowercase letters, digits, - and _ (up to 50)'),
+  credits: z.number().int().positive(),
+  /** Price in the currency's minor unit (fen, cents). */
+  amount: z.number().int().positive(),
+  popular: z.boolean().default(false),
+});
+export type CreditPackageConfig = z.infer<typeof creditPackageSchema>;
+
+/** The seed's four packages, priced in CNY fen: ¥10 per 100K at the base rate, volume discounts above. */
+export const DEFAULT_PACKAGES: CreditPackageConfig[] = [
+  { id: 'starter', credits: 100_000, amount: 1_000, popular: false },
+  { id: 'popular', credits: 500_000, amount: 3_500, popular: true },
+  { id: 'plus', credits: 1_000_000, amount: 5_500, popular: false },
+  { id: 'pro', credits: 10_000_000, amount: 28_000, popular: false },
+];
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -144,6 +161,43 @@ export const configSchema = z.strictObject({
       defaultModel: z.string().optional(),
     })
     .prefault({}),
+  payments: z
+    .strictObject({
+      stripe: z
+        .strictObject({
+          secretKey: z
+            .string()
+            .regex(/^(sk|rk)_(test|live)_/, 'a Stripe secret key (sk_test_… or sk_live_…)')
+            .optional(),
+          publishableKey: z
+            .string()
+            .regex(/^pk_(test|live)_/, 'a Stripe publishable key (pk_test_… or pk_live_…)')
+            .optional(),
+          webhookSecret: z
+            .string()
+            .regex(/^whsec_/, 'a webhook signing secret (whsec_…)')
+            .optional(),
+          /** Another base URL for Stripe's API (the local stand-in in tests). */
+          apiUrl: z.url().optional(),
+        })
+        .prefault({}),
+      /** ISO currency of the packages, lower case. */
+      currency: z
+        .string()
+        .regex(/^[a-z]{3}$/, 'a three-letter ISO currency code in lower case')
+        .default('cny'),
+      /** Country of the Stripe account; decides which payment methods Stripe offers. */
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'a two-letter ISO country code in upper case')
+        .default('US'),
+      /** Methods to offer (each only where Stripe supports it for the currency and country). */
+      methods: z
+        .array(z.enum(['card', 'wechat_pay', 'alipay', 'crypto']))
+        .default(['card', 'wechat_pay', 'alipay', 'crypto']),
+      packages: z.array(creditPackageSchema).min(1).default(DEFAULT_PACKAGES),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -175,4 +229,10 @@ export const ENV_KEYS: Record<string, string> = {
   CLAIM_COOLDOWN_HOURS: 'billing.claim.cooldownHours',
   TESSERA_DEMO: 'chat.demo',
   DEMO_TOKEN_DELAY_MS: 'chat.demoTokenDelayMs',
+  STRIPE_SECRET_KEY: 'payments.stripe.secretKey',
+  STRIPE_PUBLISHABLE_KEY: 'payments.stripe.publishableKey',
+  STRIPE_WEBHOOK_SECRET: 'payments.stripe.webhookSecret',
+  STRIPE_API_URL: 'payments.stripe.apiUrl',
+  PAYMENTS_CURRENCY: 'payments.currency',
+  STRIPE_ACCOUNT_COUNTRY: 'payments.country',
 };

@@ -8,8 +8,10 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const timestamps = {
@@ -241,4 +243,81 @@ export const messages = pgTable(
       .on(t.updatedAt)
       .where(sql`${t.status} = 'streaming'`),
   ],
+);
+
+/** A Stripe checkout: one row per (user, checkoutId), tied to one PaymentIntent; credited via the ledger. */
+export const purchases = pgTable(
+  'purchases',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    checkoutId: text('checkout_id').notNull(),
+    packageId: text('package_id').notNull(),
+    credits: bigint('credits', { mode: 'number' }).notNull(),
+    /** Minor units of currency. */
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    paymentMethod: text('payment_method').notNull(),
+    paymentIntentId: text('payment_intent_id').unique(),
+    status: text('status').notNull().default('pending'),
+    creditedCredits: bigint('credited_credits', { mode: 'number' })
+      .notNull()
+      .default(sql`0`),
+    reversedCredits: bigint('reversed_credits', { mode: 'number' })
+      .notNull()
+      .default(sql`0`),
+    /** Reversals the balance could no longer cover (recorded for an administrator, not hidden). */
+    uncoveredCredits: bigint('uncovered_credits', { mode: 'number' })
+      .notNull()
+      .default(sql`0`),
+    refundedAmount: integer('refunded_amount').notNull().default(0),
+    disputeId: text('dispute_id'),
+    /** Why an administrator should look at this purchase (a dispute, a mismatched webhook). */
+    flaggedReason: text('flagged_reason'),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('purchases_user_checkout_idx').on(t.userId, t.checkoutId),
+    index('purchases_user_created_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+/** Provider keys users bring for endpoints configured with `apiKey: user_provided`, encrypted at rest. */
+export const userProviderKeys = pgTable(
+  'user_provider_keys',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id').notNull(),
+    /** AES-256-GCM of the key (iv, tag and ciphertext, base64), with a key derived from TESSERA_SECRET. */
+    encrypted: text('encrypted').notNull(),
+    /** The last characters of the key, to recognise it. */
+    hint: text('hint').notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.endpointId] })],
+);
+
+/** Saved model settings a user can start a conversation from. */
+export const presets = pgTable(
+  'presets',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    endpoint: text('endpoint'),
+    model: text('model'),
+    systemPrompt: text('system_prompt'),
+    params: jsonb('params').notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [index('presets_user_idx').on(t.userId, t.updatedAt)],
 );

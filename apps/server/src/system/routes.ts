@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { paymentsConfigured } from '../payments/stripe.ts';
 import { healthSchema, publicConfigSchema, readySchema } from '@tessera/shared';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/client.ts';
@@ -74,6 +75,7 @@ export async function systemRoutes(app: FastifyInstance, { config, database, red
       registrationOpen: config.auth.allowRegistration,
       passwordMinLength: config.auth.passwordMinLength,
       version: VERSION,
+      payments: paymentsConfigured(config),
     }),
   );
 }
