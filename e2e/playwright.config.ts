@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { defineConfig, devices } from '@playwright/test';
 
-const PORT = 3180;
-const FAKE_LLM_PORT = 4011;
+// Ports can be moved (E2E_PORT, E2E_FAKE_LLM_PORT) so two runs can share a machine.
+const PORT = Number(process.env.E2E_PORT ?? 3180);
+const FAKE_LLM_PORT = Number(process.env.E2E_FAKE_LLM_PORT ?? 4011);
 // E2E_BASE_URL runs the specs against a server you started yourself (it needs a fresh database:
 // the setup project expects to create the first, admin, account).
 const external = process.env.E2E_BASE_URL;
