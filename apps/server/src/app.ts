@@ -23,6 +23,9 @@ import { createConversationStore, type ConversationStore } from './chat/conversa
 import { createChatService, type ChatService } from './chat/service.ts';
 import { chatRoutes } from './chat/routes.ts';
 import { openAIRoutes } from './openai-api/routes.ts';
+import { createPurchases } from './payments/purchases.ts';
+import { paymentRoutes } from './payments/routes.ts';
+import { createStripeClient, paymentsConfigured } from './payments/stripe.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -82,10 +85,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...(web?.scriptHashes ?? [])],
+        // Stripe.js and its Payment Element frames, for buying credits.
+        scriptSrc: ["'self'", 'https://js.stripe.com', ...(web?.scriptHashes ?? [])],
+        frameSrc: ['https://js.stripe.com', 'https://hooks.stripe.com'],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https://*.stripe.com'],
+        connectSrc: ["'self'", 'https://api.stripe.com'],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -128,6 +133,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const chat = createChatService({ db: database.db, store, ledger, providers, config, log: app.log });
   await app.register(chatRoutes, { store, chat, providers });
   await app.register(openAIRoutes, { providers, ledger, config });
+  const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
+  const purchases = stripe
+    ? createPurchases({
+        db: database.db,
+        stripe,
+        payments: config.payments,
+        ledger,
+        log: app.log,
+        clock: options.clock,
+      })
+    : null;
+  await app.register(paymentRoutes, { payments: config.payments, purchases, stripe });
   app.decorate('chat', chat);
   app.decorate('providers', providers);
   app.decorate('conversations', store);

@@ -69,6 +69,41 @@ function toTransaction(row: typeof transactions.$inferSelect): Transaction {
   };
 }
 
+export interface LedgerEntry {
+  userId: string;
+  amount: number;
+  kind: Extract<TransactionKind, 'grant' | 'admin_adjust' | 'purchase' | 'refund' | 'reversal'>;
+  key: string;
+  description?: string;
+  actorId?: string;
+  paymentIntentId?: string;
+  at: Date;
+}
+
+/**
+ * Moves a balance and writes its ledger row in one statement, on `db` or inside the caller's
+ * transaction. A debit never takes the balance below zero: then nothing changes and it returns null.
+ * A reused key throws the database's unique violation.
+ */
+export async function postEntry(db: Pick<Db, 'execute'>, entry: LedgerEntry): Promise<number | null> {
+  const rows = await queryRows<{ balance_after: unknown }>(
+    db,
+    sql`
+    with changed as (
+      update balances set credits = credits + ${entry.amount}::bigint, updated_at = ${entry.at}::timestamptz
+      where user_id = ${entry.userId} and credits + ${entry.amount}::bigint >= 0
+      returning credits
+    )
+    insert into transactions (user_id, kind, amount, balance_after, idempotency_key, description, actor_id, payment_intent_id, created_at)
+    select ${entry.userId}::text, ${entry.kind}::text, ${entry.amount}::bigint, credits, ${entry.key}::text,
+           ${entry.description ?? null}::text, ${entry.actorId ?? null}::text, ${entry.paymentIntentId ?? null}::text,
+           ${entry.at}::timestamptz
+    from changed
+    returning balance_after`,
+  );
+  return rows.length === 0 ? null : toNumber(rows[0]!.balance_after);
+}
+
 /**
  * Every balance change: one conditional statement or one database transaction that writes the
  * balance and its ledger row together, keyed so a retry or a duplicate cannot apply twice.
@@ -141,37 +176,14 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
      * Credits (or, with a negative amount, debits) a user. A debit never takes the balance below
      * zero. Returns null when the key was already used: the adjustment had been applied before.
      */
-    async adjust(input: {
-      userId: string;
-      amount: number;
-      kind: Extract<TransactionKind, 'grant' | 'admin_adjust' | 'purchase' | 'refund' | 'reversal'>;
-      key: string;
-      description?: string;
-      actorId?: string;
-      paymentIntentId?: string;
-    }): Promise<{ balance: number } | null> {
-      const now = clock();
+    async adjust(input: Omit<LedgerEntry, 'at'>): Promise<{ balance: number } | null> {
       await openAccount(input.userId);
       try {
-        const rows = await queryRows<{ balance_after: unknown }>(
-          db,
-          sql`
-          with changed as (
-            update balances set credits = credits + ${input.amount}::bigint, updated_at = ${now}::timestamptz
-            where user_id = ${input.userId} and credits + ${input.amount}::bigint >= 0
-            returning credits
-          )
-          insert into transactions (user_id, kind, amount, balance_after, idempotency_key, description, actor_id, payment_intent_id, created_at)
-          select ${input.userId}::text, ${input.kind}::text, ${input.amount}::bigint, credits, ${input.key}::text,
-                 ${input.description ?? null}::text, ${input.actorId ?? null}::text, ${input.paymentIntentId ?? null}::text,
-                 ${now}::timestamptz
-          from changed
-          returning balance_after`,
-        );
-        if (rows.length === 0) {
+        const balance = await postEntry(db, { ...input, at: clock() });
+        if (balance === null) {
           throw new InsufficientCreditsError((await balanceOf(input.userId)) ?? 0, -input.amount);
         }
-        return { balance: toNumber(rows[0]!.balance_after) };
+        return { balance };
       } catch (error) {
         if (sqlState(error) === UNIQUE_VIOLATION) return null;
         throw error;

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { Config } from '../config/schema.ts';
+import { AppError } from '../http/errors.ts';
 
 export type PaymentsConfig = Config['payments'];
 
@@ -23,4 +24,18 @@ export function createStripeClient(payments: PaymentsConfig): Stripe {
       protocol: url.protocol === 'https:' ? 'https' : 'http',
     }),
   });
+}
+
+/** Runs a call to Stripe's API; its failures reach the client as 502 PAYMENT_PROVIDER_ERROR. */
+export async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) {
+      throw new AppError('PAYMENT_PROVIDER_ERROR', 'The payment service could not be reached; try again in a moment', {
+        stripeCode: error.code ?? error.type,
+      });
+    }
+    throw error;
+  }
 }
