@@ -2,9 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { defineConfig, devices } from '@playwright/test';
 
-// Ports can be moved (E2E_PORT, E2E_FAKE_LLM_PORT) so two runs can share a machine.
+// Ports can be moved (E2E_PORT, E2E_FAKE_LLM_PORT, E2E_FAKE_STRIPE_PORT) so two runs can share a machine.
 const PORT = Number(process.env.E2E_PORT ?? 3180);
 const FAKE_LLM_PORT = Number(process.env.E2E_FAKE_LLM_PORT ?? 4011);
+const FAKE_STRIPE_PORT = Number(process.env.E2E_FAKE_STRIPE_PORT ?? 4012);
+// Test keys shared by the app server and the fake Stripe (the browser gets the publishable one from the app).
+const STRIPE_SECRET_KEY = 'sk_test_e2e_0123456789abcdef';
+const STRIPE_PUBLISHABLE_KEY = 'pk_test_e2e_0123456789abcdef';
+const STRIPE_WEBHOOK_SECRET = 'whsec_e2e_0123456789abcdef0123456789abcdef';
 // E2E_BASE_URL runs the specs against a server you started yourself (it needs a fresh database:
 // the setup project expects to create the first, admin, account).
 const external = process.env.E2E_BASE_URL;
@@ -83,6 +88,16 @@ export default defineConfig({
           stderr: 'pipe',
         },
         {
+          // The Stripe stand-in: Stripe's REST API for the server and for the browser's Stripe.js stub
+          // (the specs route https://api.stripe.com to it); it signs and delivers webhooks to the app.
+          command: `node --import tsx ../tools/fake-stripe/main.ts --port ${FAKE_STRIPE_PORT} --webhook-url http://127.0.0.1:${PORT}/api/payments/webhook --webhook-secret ${STRIPE_WEBHOOK_SECRET} --secret-key ${STRIPE_SECRET_KEY} --publishable-key ${STRIPE_PUBLISHABLE_KEY}`,
+          url: `http://127.0.0.1:${FAKE_STRIPE_PORT}/v1/payment_intents`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+          stdout: 'pipe',
+          stderr: 'pipe',
+        },
+        {
           command: 'node ../scripts/start.mjs',
           url: `${baseURL}/api/health`,
           reuseExistingServer: false,
@@ -99,6 +114,11 @@ export default defineConfig({
             TESSERA_DEMO: 'on',
             DEMO_TOKEN_DELAY_MS: '5',
             LOG_LEVEL: 'warn',
+            TESSERA_CONFIG: `${import.meta.dirname}/tessera.e2e.yaml`,
+            STRIPE_SECRET_KEY,
+            STRIPE_PUBLISHABLE_KEY,
+            STRIPE_WEBHOOK_SECRET,
+            STRIPE_API_URL: `http://127.0.0.1:${FAKE_STRIPE_PORT}`,
           },
         },
       ],

@@ -23,6 +23,8 @@ import { createConversationStore, type ConversationStore } from './chat/conversa
 import { createChatService, type ChatService } from './chat/service.ts';
 import { chatRoutes } from './chat/routes.ts';
 import { openAIRoutes } from './openai-api/routes.ts';
+import { providerKeyRoutes } from './providers/user-keys-routes.ts';
+import { presetRoutes } from './presets/routes.ts';
 import { createPurchases } from './payments/purchases.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { createStripeClient, paymentsConfigured } from './payments/stripe.ts';
@@ -81,16 +83,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
 
+  // Stripe.js and its Payment Element frames are allowed only where payments are on.
+  const stripeCsp = paymentsConfigured(config)
+    ? {
+        scripts: ['https://js.stripe.com'],
+        frames: ['https://js.stripe.com', 'https://hooks.stripe.com'],
+        images: ['https://*.stripe.com'],
+        connect: ['https://api.stripe.com'],
+      }
+    : { scripts: [], frames: [], images: [], connect: [] };
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        // Stripe.js and its Payment Element frames, for buying credits.
-        scriptSrc: ["'self'", 'https://js.stripe.com', ...(web?.scriptHashes ?? [])],
-        frameSrc: ['https://js.stripe.com', 'https://hooks.stripe.com'],
+        scriptSrc: ["'self'", ...(web?.scriptHashes ?? []), ...stripeCsp.scripts],
+        frameSrc: ["'self'", ...stripeCsp.frames],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https://*.stripe.com'],
-        connectSrc: ["'self'", 'https://api.stripe.com'],
+        imgSrc: ["'self'", 'data:', 'blob:', ...stripeCsp.images],
+        connectSrc: ["'self'", ...stripeCsp.connect],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -133,6 +143,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const chat = createChatService({ db: database.db, store, ledger, providers, config, log: app.log });
   await app.register(chatRoutes, { store, chat, providers });
   await app.register(openAIRoutes, { providers, ledger, config });
+  await app.register(providerKeyRoutes, { db: database.db, secret, providers });
+  await app.register(presetRoutes, { db: database.db });
   const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
   const purchases = stripe
     ? createPurchases({

@@ -27,6 +27,11 @@ export const endpointInfoSchema = z.object({
   name: z.string(),
   kind: endpointKindSchema,
   models: z.array(modelInfoSchema),
+  /**
+   * Whose API key the endpoint uses: `none` — the server's own; `required` — the user's own
+   * (apiKey: user_provided) and this user has none saved; `set` — the user's own, saved.
+   */
+  userKey: z.enum(['none', 'required', 'set']).default('none'),
 });
 export type EndpointInfo = z.infer<typeof endpointInfoSchema>;
 

@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   /** A cookie-authenticated request from an origin other than the server's own (CSRF protection). */
   INVALID_ORIGIN: 403,
   INSUFFICIENT_CREDITS: 402,
+  /** The endpoint needs the user's own API key (apiKey: user_provided) and none is saved or readable. */
+  PROVIDER_KEY_REQUIRED: 400,
   BILLING_DISABLED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

@@ -232,6 +232,8 @@ export function createConversationStore(db: Db) {
     async update(userId: string, id: string, patch: UpdateConversation): Promise<ConversationRow> {
       await owned(userId, id);
       if (patch.currentLeafId) await this.message(id, patch.currentLeafId);
+      // A blank system prompt is no system prompt.
+      if (patch.systemPrompt !== undefined && !patch.systemPrompt?.trim()) patch = { ...patch, systemPrompt: null };
       const [row] = await db
         .update(conversations)
         .set({ ...patch, ...(patch.title !== undefined ? { titleSet: true } : {}), updatedAt: sql`now()` })

@@ -45,7 +45,10 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers 
         response: { 200: modelsResponseSchema },
       },
     },
-    async () => ({ endpoints: await providers.list(), default: await providers.defaultTarget() }),
+    async (request) => ({
+      endpoints: await providers.list(request.user!.id),
+      default: await providers.defaultTarget(request.user!.id),
+    }),
   );
 
   api.get(

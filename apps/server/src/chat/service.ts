@@ -108,7 +108,7 @@ export function createChatService({ db, store, ledger, providers, config, log }:
       const history = existing && request.parentId ? await store.path(existing.id, request.parentId) : [];
       if (request.parentId && history.length === 0)
         throw new AppError('NOT_FOUND', 'No such parent message in this conversation');
-      const resolved = await providers.resolve(request.endpoint, request.model);
+      const resolved = await providers.resolve(request.endpoint, request.model, user.id);
       const system = request.systemPrompt ?? existing?.systemPrompt ?? undefined;
       const params = { ...resolved.defaults, ...((existing?.params ?? {}) as ModelParams), ...request.params };
       const conversationId = existing?.id ?? randomUUID();
@@ -140,7 +140,7 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     const endpointId = request.action === 'regenerate' ? request.endpoint : (message.endpoint ?? conversation.endpoint);
     const modelId = request.action === 'regenerate' ? request.model : (message.model ?? conversation.model);
     if (!endpointId || !modelId) throw new AppError('VALIDATION_ERROR', 'This message has no model to continue with');
-    const resolved = await providers.resolve(endpointId, modelId);
+    const resolved = await providers.resolve(endpointId, modelId, user.id);
     const params = {
       ...resolved.defaults,
       ...(conversation.params as ModelParams),
@@ -218,6 +218,8 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     input.assistant.generationId = input.generationId;
     return {
       ...input,
+      // A blank system prompt is none: no empty system message goes to the provider.
+      system: input.system?.trim() ? input.system : undefined,
       params: { ...input.params, maxOutputTokens: input.params.maxOutputTokens ?? config.chat.maxOutputTokens },
       endpointId: resolved.endpointId,
       modelId: resolved.modelId,
@@ -254,7 +256,7 @@ export function createChatService({ db, store, ledger, providers, config, log }:
             userId: user.id,
             endpoint: p.endpointId,
             model: p.modelId,
-            systemPrompt: request.action === 'send' ? (request.systemPrompt ?? null) : null,
+            systemPrompt: request.action === 'send' && request.systemPrompt?.trim() ? request.systemPrompt : null,
             params: request.action !== 'continue' ? (request.params ?? {}) : {},
             temporary: p.temporary,
           });

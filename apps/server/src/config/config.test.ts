@@ -67,6 +67,30 @@ describe('configuration', () => {
     expect(config.billing).toMatchObject({ startBalance: 20_000, claim: { amount: 20_000, cooldownHours: 24 } });
   });
 
+  it('accepts endpoints whose users bring their own key, with a billing choice', () => {
+    const cwd = dirWith(
+      [
+        'endpoints:',
+        '  - { id: byok, kind: openai, apiKey: user_provided, models: [gpt-4o] }',
+        '  - { id: byok-billed, kind: anthropic, apiKey: user_provided, billing: credits }',
+        '  - { id: house, kind: openai-compatible, apiKey: sk-house, billing: free }',
+        '',
+      ].join('\n'),
+    );
+    const [byok, billed, house] = loadConfig({ env: {}, cwd }).endpoints;
+    expect(byok).toMatchObject({ id: 'byok', apiKey: 'user_provided', models: ['gpt-4o'] });
+    expect(byok!.billing).toBeUndefined(); // free: see endpointBilling
+    expect(billed).toMatchObject({ apiKey: 'user_provided', billing: 'credits' });
+    expect(house).toMatchObject({ apiKey: 'sk-house', billing: 'free' });
+  });
+
+  it.each([
+    ['endpoints:\n  - { id: aws, kind: bedrock, apiKey: user_provided }\n', /endpoints\.0\.apiKey .*bedrock/],
+    ['endpoints:\n  - { id: e, kind: openai, billing: later }\n', /endpoints\.0\.billing/],
+  ])('refuses %j', (yaml, message) => {
+    expect(() => loadConfig({ env: {}, cwd: dirWith(yaml) })).toThrow(message);
+  });
+
   it('never prints a secret value in an error', () => {
     const cwd = dirWith();
     expect(() => loadConfig({ env: { TESSERA_SECRET: 'hunter2' }, cwd })).toThrow(/^(?![\s\S]*hunter2)/);

@@ -31,12 +31,18 @@ const paramsSchema = z.strictObject({
   maxOutputTokens: z.number().int().positive().optional(),
 });
 
-export const endpointConfigSchema = z.strictObject({
+const endpointFields = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'lowercase letters, digits, - and _ (up to 50)'),
   kind: z.enum(['openai', 'anthropic', 'google', 'azure', 'bedrock', 'openai-compatible']),
   name: z.string().min(1).optional(),
   baseURL: z.url().optional(),
+  /** The key, or `user_provided`: every user enters their own in Settings (stored encrypted). */
   apiKey: z.string().min(1).optional(),
+  /**
+   * Whether replies are charged credits: `credits` (the operator pays the provider) or `free` (nobody is
+   * charged). Unset: `free` when `apiKey: user_provided` (the user pays with their own key), else `credits`.
+   */
+  billing: z.enum(['credits', 'free']).optional(),
   headers: z.record(z.string(), z.string()).default({}),
   /** Models offered; without a list, `fetch: true` asks the endpoint's /models. */
   models: z
@@ -57,6 +63,10 @@ export const endpointConfigSchema = z.strictObject({
   secretAccessKey: z.string().min(1).optional(),
   sessionToken: z.string().min(1).optional(),
 });
+export const endpointConfigSchema = endpointFields.refine(
+  (e) => !(e.kind === 'bedrock' && e.apiKey === 'user_provided'),
+  { path: ['apiKey'], message: 'user_provided is not available for bedrock: it signs with AWS credentials' },
+);
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 
 const creditPackageSchema = z.strictObject({

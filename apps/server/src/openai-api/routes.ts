@@ -78,14 +78,14 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
   });
 
   /** Models are named `endpoint/model`; a bare model name works when only one endpoint offers it. */
-  async function resolveModel(name: string) {
-    const endpoints = await providers.list();
+  async function resolveModel(name: string, userId: string) {
+    const endpoints = await providers.list(userId);
     const slash = name.indexOf('/');
     if (slash > 0 && endpoints.some((e) => e.id === name.slice(0, slash))) {
-      return providers.resolve(name.slice(0, slash), name.slice(slash + 1));
+      return providers.resolve(name.slice(0, slash), name.slice(slash + 1), userId);
     }
     const offering = endpoints.filter((e) => e.models.some((m) => m.id === name));
-    if (offering.length === 1) return providers.resolve(offering[0]!.id, name);
+    if (offering.length === 1) return providers.resolve(offering[0]!.id, name, userId);
     throw new AppError(
       'NOT_FOUND',
       offering.length > 1
@@ -117,7 +117,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
     async (request, reply) => {
       const body = request.body;
       const user = request.user!;
-      const resolved = await resolveModel(body.model);
+      const resolved = await resolveModel(body.model, user.id);
       const system = body.messages
         .filter((m) => m.role === 'system' || m.role === 'developer')
         .map((m) => text(m.content));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -11,8 +12,13 @@ import { AppError } from '../http/errors.ts';
 import { DEFAULT_PRICES, FALLBACK_PRICE, priceFor } from '../billing/pricing.ts';
 import { DEMO_ENDPOINT_ID, DEMO_MODEL_ID, demoLanguageModel } from './demo.ts';
 import { endpointsFromEnv, OLLAMA_DEFAULT_URL, ollamaEndpoint } from './env.ts';
+import { endpointBilling, isUserProvided, type UserKey, type UserKeyStore } from './user-keys.ts';
 
 const MODEL_LIST_TTL_MS = 5 * 60_000;
+/** Model lists fetched with a user's own key: kept briefly, and only so many users at once. */
+const USER_MODEL_LIST_TTL_MS = 60_000;
+const USER_MODEL_LISTS_MAX = 1_000;
+const FREE: Price = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
 /** A model ready to call, with its price and the endpoint's default parameters. */
 export interface Resolved {
@@ -20,13 +26,19 @@ export interface Resolved {
   endpointId: string;
   modelId: string;
   model: LanguageModelV3;
+  /** Credits per token charged to the user: zero on `billing: free` endpoints. */
   price: Price;
+  billing: 'credits' | 'free';
   defaults: ModelParams;
 }
 
-function languageModelFor(endpoint: EndpointConfig, modelId: string): LanguageModelV3 {
+/** `apiKey` is the endpoint's own, or the requesting user's on a `user_provided` endpoint. */
+function languageModelFor(endpoint: EndpointConfig, modelId: string, apiKey: string | undefined): LanguageModelV3 {
+  // Never send the placeholder, and never let a provider package fall back to the operator's environment key.
+  if (isUserProvided(endpoint) && (!apiKey || isUserProvided({ apiKey })))
+    throw new Error(`${endpoint.id} needs the user's own API key`);
   const common = {
-    apiKey: endpoint.apiKey,
+    apiKey,
     headers: endpoint.headers,
     ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
   };
@@ -56,11 +68,27 @@ function languageModelFor(endpoint: EndpointConfig, modelId: string): LanguageMo
       return createOpenAICompatible({
         name: endpoint.id,
         baseURL: endpoint.baseURL ?? 'http://127.0.0.1:11434/v1',
-        apiKey: endpoint.apiKey,
+        apiKey,
         headers: endpoint.headers,
         includeUsage: true,
       }).chatModel(modelId);
   }
+}
+
+/** Why a user_provided endpoint cannot be used yet, in words that say what to do. */
+function keyRequired(endpoint: EndpointConfig, key: UserKey): AppError {
+  const name = endpoint.name ?? endpoint.id;
+  return key.status === 'unreadable'
+    ? new AppError(
+        'PROVIDER_KEY_REQUIRED',
+        `Your saved API key for ${name} can no longer be read (the server's secret has changed). Enter it again in Settings → Provider keys.`,
+        { endpoint: endpoint.id, reason: 'unreadable' },
+      )
+    : new AppError(
+        'PROVIDER_KEY_REQUIRED',
+        `${name} uses your own API key. Add it in Settings → Provider keys to use this model.`,
+        { endpoint: endpoint.id, reason: 'missing' },
+      );
 }
 
 /** The endpoints of the config file and the environment, each model priced, plus the demo when it applies. */
@@ -68,6 +96,8 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
   const fromFile = new Set(config.endpoints.map((e) => e.id));
   const endpoints = [...config.endpoints, ...endpointsFromEnv(env).filter((e) => !fromFile.has(e.id))];
   const fetched = new Map<string, { at: number; models: string[] }>();
+  const fetchedWithUserKey = new Map<string, { at: number; models: string[] }>();
+  let userKeys: UserKeyStore | null = null;
   const priceTable = (endpoint: EndpointConfig | null) => ({
     overrides: endpoint?.prices,
     prices: { ...DEFAULT_PRICES, ...config.billing.prices },
@@ -77,31 +107,72 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
   const demoEnabled = () => config.chat.demo === 'on' || (config.chat.demo === 'auto' && endpoints.length === 0);
   const demoPrice = (): Price => priceFor(priceTable(null), DEMO_MODEL_ID).price;
 
-  async function modelIds(endpoint: EndpointConfig): Promise<string[]> {
+  /**
+   * The endpoint's models. With `fetch: true` its /models is asked too: with the endpoint's own key, or on a
+   * user_provided endpoint with the requesting user's key only (cached per user, briefly); without a user key
+   * such an endpoint offers its configured models.
+   */
+  async function modelIds(endpoint: EndpointConfig, user?: { id: string; apiKey: string }): Promise<string[]> {
     const configured = endpoint.models.map((m) => (typeof m === 'string' ? m : m.id));
     if (!endpoint.fetch) return configured;
-    const cached = fetched.get(endpoint.id);
-    if (cached && Date.now() - cached.at < MODEL_LIST_TTL_MS) return cached.models;
+    if (!isUserProvided(endpoint)) {
+      return fetchModels(endpoint, configured, endpoint.apiKey, fetched, endpoint.id, MODEL_LIST_TTL_MS);
+    }
+    if (!user) return configured;
+    const keyHash = createHash('sha256').update(user.apiKey).digest('base64url').slice(0, 16);
+    const cacheKey = `${endpoint.id}\u0000${user.id}\u0000${keyHash}`;
+    if (fetchedWithUserKey.size >= USER_MODEL_LISTS_MAX && !fetchedWithUserKey.has(cacheKey)) {
+      fetchedWithUserKey.delete(fetchedWithUserKey.keys().next().value!);
+    }
+    return fetchModels(endpoint, configured, user.apiKey, fetchedWithUserKey, cacheKey, USER_MODEL_LIST_TTL_MS);
+  }
+
+  async function fetchModels(
+    endpoint: EndpointConfig,
+    configured: string[],
+    apiKey: string | undefined,
+    cache: Map<string, { at: number; models: string[] }>,
+    cacheKey: string,
+    ttl: number,
+  ): Promise<string[]> {
+    const cached = cache.get(cacheKey);
+    if (cached && Date.now() - cached.at < ttl) return cached.models;
     try {
       const base = (endpoint.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
       const response = await fetch(`${base}/models`, {
-        headers: { ...(endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {}), ...endpoint.headers },
+        headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...endpoint.headers },
         signal: AbortSignal.timeout(5_000),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const body = (await response.json()) as { data?: { id: string }[] };
       const models = [...new Set([...configured, ...(body.data ?? []).map((m) => m.id)])].sort();
-      fetched.set(endpoint.id, { at: Date.now(), models });
+      cache.delete(cacheKey);
+      cache.set(cacheKey, { at: Date.now(), models });
       return models;
     } catch {
-      // An unreachable endpoint keeps its configured models (or none) until the next look.
-      return cached?.models ?? configured;
+      // An unreachable endpoint keeps its configured models (or none) until the next look. A user's key the
+      // endpoint refuses is not tried again on every page load: the fallback is kept as long as a good answer.
+      const models = cached?.models ?? configured;
+      if (cache === fetchedWithUserKey) cache.set(cacheKey, { at: Date.now(), models });
+      return models;
     }
+  }
+
+  /** The credits per token a user pays: nothing on a `billing: free` endpoint. */
+  function priceOf(endpoint: EndpointConfig, modelId: string): Price {
+    return endpointBilling(endpoint) === 'free' ? FREE : priceFor(priceTable(endpoint), modelId).price;
+  }
+
+  /** The user's key for a user_provided endpoint (`none` without a user); null for an endpoint with its own key. */
+  async function userKeyOf(endpoint: EndpointConfig, userId: string | undefined): Promise<UserKey | null> {
+    if (!isUserProvided(endpoint)) return null;
+    if (!userId || !userKeys) return { status: 'none' };
+    return userKeys.get(userId, endpoint.id);
   }
 
   function modelInfo(endpoint: EndpointConfig, id: string): ModelInfo {
     const named = endpoint.models.find((m) => typeof m !== 'string' && m.id === id);
-    const { price } = priceFor(priceTable(endpoint), id);
+    const price = priceOf(endpoint, id);
     return {
       id,
       name: named && typeof named !== 'string' ? (named.name ?? id) : id,
@@ -110,6 +181,16 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
   }
 
   return {
+    /** Where the keys of `apiKey: user_provided` endpoints come from (the provider-keys routes attach it). */
+    useUserKeys(store: UserKeyStore): void {
+      userKeys = store;
+    },
+
+    /** The endpoints whose users bring their own key. */
+    userProvidedEndpoints(): EndpointConfig[] {
+      return endpoints.filter(isUserProvided);
+    },
+
     /** Looks for Ollama on its default port once, so a local Ollama needs no configuration. */
     async discoverOllama(): Promise<void> {
       if (env.OLLAMA_BASE_URL || endpoints.some((e) => e.id === 'ollama')) return;
@@ -121,14 +202,20 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
       }
     },
 
-    async list(): Promise<EndpointInfo[]> {
+    /** What `userId` can chat with; user_provided endpoints say whether this user has saved a key. */
+    async list(userId?: string): Promise<EndpointInfo[]> {
       const infos: EndpointInfo[] = await Promise.all(
-        endpoints.map(async (endpoint) => ({
-          id: endpoint.id,
-          name: endpoint.name ?? endpoint.id,
-          kind: endpoint.kind,
-          models: (await modelIds(endpoint)).map((id) => modelInfo(endpoint, id)),
-        })),
+        endpoints.map(async (endpoint) => {
+          const key = await userKeyOf(endpoint, userId);
+          const user = key?.status === 'set' && userId ? { id: userId, apiKey: key.apiKey } : undefined;
+          return {
+            id: endpoint.id,
+            name: endpoint.name ?? endpoint.id,
+            kind: endpoint.kind,
+            models: (await modelIds(endpoint, user)).map((id) => modelInfo(endpoint, id)),
+            userKey: key === null ? 'none' : key.status === 'set' ? 'set' : 'required',
+          };
+        }),
       );
       if (demoEnabled()) {
         const price = demoPrice();
@@ -137,24 +224,30 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
           name: 'Tessera Demo',
           kind: 'demo',
           models: [{ id: DEMO_MODEL_ID, name: 'Tessera Demo', price: { input: price.input, output: price.output } }],
+          userKey: 'none',
         });
       }
       return infos;
     },
 
-    async defaultTarget(): Promise<{ endpoint: string; model: string } | null> {
-      const infos = await this.list();
+    /** The configured default, else the first model; an endpoint still waiting for this user's key comes last. */
+    async defaultTarget(userId?: string): Promise<{ endpoint: string; model: string } | null> {
+      const infos = await this.list(userId);
       if (config.chat.defaultEndpoint) {
         const endpoint = infos.find((e) => e.id === config.chat.defaultEndpoint);
         const model = config.chat.defaultModel ?? endpoint?.models[0]?.id;
-        if (endpoint && model) return { endpoint: endpoint.id, model };
+        if (endpoint && model && endpoint.userKey !== 'required') return { endpoint: endpoint.id, model };
       }
-      const first = infos.find((e) => e.models.length > 0);
+      const first =
+        infos.find((e) => e.models.length > 0 && e.userKey !== 'required') ?? infos.find((e) => e.models.length > 0);
       return first ? { endpoint: first.id, model: first.models[0]!.id } : null;
     },
 
-    /** The model to call; 400 when the endpoint or model is not offered to users. */
-    async resolve(endpointId: string, modelId: string): Promise<Resolved> {
+    /**
+     * The model to call; 400 when the endpoint or model is not offered to users. A user_provided endpoint is
+     * called with `userId`'s own key, and without one fails with PROVIDER_KEY_REQUIRED before anything else.
+     */
+    async resolve(endpointId: string, modelId: string, userId?: string): Promise<Resolved> {
       if (endpointId === DEMO_ENDPOINT_ID && demoEnabled()) {
         if (modelId !== DEMO_MODEL_ID)
           throw new AppError('VALIDATION_ERROR', `Unknown model ${modelId}`, {
@@ -166,6 +259,7 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
           modelId,
           model: demoLanguageModel(config.chat.demoTokenDelayMs),
           price: demoPrice(),
+          billing: 'credits',
           defaults: {},
         };
       }
@@ -175,7 +269,10 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
           fields: [{ field: 'endpoint', message: 'Unknown endpoint' }],
         });
       }
-      const models = await modelIds(endpoint);
+      const key = await userKeyOf(endpoint, userId);
+      if (key && key.status !== 'set') throw keyRequired(endpoint, key);
+      const apiKey = key ? key.apiKey : endpoint.apiKey;
+      const models = await modelIds(endpoint, key && userId ? { id: userId, apiKey: key.apiKey } : undefined);
       if (models.length > 0 && !models.includes(modelId)) {
         throw new AppError('VALIDATION_ERROR', `${endpoint.name ?? endpoint.id} does not offer ${modelId}`, {
           fields: [{ field: 'model', message: 'Unknown model' }],
@@ -185,8 +282,9 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
         endpoint,
         endpointId,
         modelId,
-        model: languageModelFor(endpoint, modelId),
-        price: priceFor(priceTable(endpoint), modelId).price,
+        model: languageModelFor(endpoint, modelId, apiKey),
+        price: priceOf(endpoint, modelId),
+        billing: endpointBilling(endpoint),
         defaults: endpoint.defaultParams,
       };
     },

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
+import { cn } from '../../components/ui/cn.ts';
 import { Logo } from '../../components/ui/Logo.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
@@ -10,7 +11,19 @@ import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { useClaim } from '../credits/api.ts';
 import { showToast } from '../credits/toast.ts';
 import { useNumberFormat } from '../credits/format.ts';
-import { patchConversation, updateConversationCache, useConversation } from './api.ts';
+import { usePaymentsEnabled } from '../payments/api.ts';
+import { openBuyTokens } from '../payments/store.ts';
+import { ConversationSettingsButton } from '../presets/ConversationSettings.tsx';
+import { clearDraftSettings, draftRequestFields, getDraftSettings } from '../presets/draft.ts';
+import { DraftPresetChip, PresetMenu } from '../presets/PresetMenu.tsx';
+import {
+  forkConversation,
+  patchConversation,
+  updateConversationCache,
+  updateListCache,
+  useConversation,
+} from './api.ts';
+import { ArchivedBadge } from './ArchivedChats.tsx';
 import { Composer } from './Composer.tsx';
 import { generate, isStreamingHere, resume, stop } from './controller.ts';
 import type { MessageActions, MessageView } from './MessageItem.tsx';
@@ -24,6 +37,7 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
   const claim = useClaim();
   const nf = useNumberFormat();
   const poor = error instanceof ChatRequestError && error.code === 'INSUFFICIENT_CREDITS';
+  const canBuy = usePaymentsEnabled();
   return (
     <div
       role="alert"
@@ -46,6 +60,15 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
           className="focus-ring cursor-pointer rounded-full bg-primary px-3 py-1.5 text-xs font-medium text-primary-fg disabled:opacity-50"
         >
           {t('credits.claimTokens')}
+        </button>
+      ) : null}
+      {poor && canBuy ? (
+        <button
+          type="button"
+          onClick={openBuyTokens}
+          className="focus-ring cursor-pointer rounded-full border border-danger/40 px-3 py-1.5 text-xs font-medium text-fg hover:bg-elevated"
+        >
+          {t('payments.buy')}
         </button>
       ) : null}
       <button
@@ -107,7 +130,10 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
       generate(qc, body, {
         onStart: (conversation) => {
           setSending(false);
-          if (!latest.current.conversationId) navigate(`/c/${conversation.id}`);
+          if (!latest.current.conversationId) {
+            clearDraftSettings(); // the new chat has them now
+            navigate(`/c/${conversation.id}`);
+          }
         },
         onRequestError: (error) => {
           setSending(false);
@@ -145,8 +171,20 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
         }));
         void patchConversation(d.conversation.id, { currentLeafId: leaf.id }).catch(() => undefined);
       },
+      onFork: (message, includeBranches) => {
+        const d = latest.current.data;
+        if (!d) return;
+        forkConversation(d.conversation.id, message.id, includeBranches).then(
+          (fork) => {
+            updateListCache(qc, fork);
+            showToast(t('fork.forked'));
+            navigate(`/c/${fork.id}`);
+          },
+          (error: unknown) => showToast(errorMessage(error, t), 'error'),
+        );
+      },
     }),
-    [qc, run],
+    [qc, run, navigate, t],
   );
 
   const send = (text: string) => {
@@ -158,6 +196,8 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
       parentId: path.at(-1)?.id ?? null,
       content: text,
       ...c,
+      // A new chat starts with the settings (or preset) chosen for it.
+      ...(d ? {} : draftRequestFields(getDraftSettings())),
     });
     return true;
   };
@@ -199,16 +239,27 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
 
   return (
     <div className="flex h-full flex-col">
-      {data ? (
-        <div className="flex h-10 shrink-0 items-center gap-3 border-b border-line px-4 text-sm">
-          <h1 className="min-w-0 flex-1 truncate font-medium text-fg" data-testid="conversation-title">
-            {data.conversation.title}
-          </h1>
-          {data.conversation.totalCost > 0 ? (
+      {data || !conversationId ? (
+        <div
+          className={cn('flex h-10 shrink-0 items-center gap-2 px-3 text-sm md:px-4', data && 'border-b border-line')}
+        >
+          {data ? (
+            <h1 className="min-w-0 flex-1 truncate font-medium text-fg" data-testid="conversation-title">
+              {data.conversation.title}
+            </h1>
+          ) : (
+            <div className="flex min-w-0 flex-1 justify-end">
+              <DraftPresetChip />
+            </div>
+          )}
+          {data ? <ArchivedBadge conversation={data.conversation} /> : null}
+          {data && data.conversation.totalCost > 0 ? (
             <span className="shrink-0 text-xs text-faint tabular-nums" data-testid="conversation-total">
               {t('chat.total', { value: nf.format(data.conversation.totalCost) })}
             </span>
           ) : null}
+          {data ? null : <PresetMenu variant="bar" />}
+          <ConversationSettingsButton conversation={data?.conversation ?? null} />
         </div>
       ) : null}
 

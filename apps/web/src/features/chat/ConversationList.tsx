@@ -1,4 +1,5 @@
 import type { Conversation } from '@tessera/shared';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useRoute } from 'wouter';
@@ -10,7 +11,13 @@ import { Menu, MenuItem, MenuSeparator } from '../../components/ui/Menu.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { showToast } from '../credits/toast.ts';
-import { useConversations, useDeleteConversation, useUpdateConversation } from './api.ts';
+import {
+  duplicateConversation,
+  updateListCache,
+  useConversations,
+  useDeleteConversation,
+  useUpdateConversation,
+} from './api.ts';
 import { useLoadMore } from '../../lib/use-load-more.ts';
 
 type Group = 'pinned' | 'today' | 'yesterday' | 'week' | 'month' | 'older';
@@ -56,7 +63,15 @@ function Item({
     if (renaming) inputRef.current?.select();
   }, [renaming]);
 
+  const qc = useQueryClient();
   const fail = (e: unknown) => showToast(errorMessage(e, t), 'error');
+  const duplicate = () =>
+    duplicateConversation(conversation.id).then((copy) => {
+      updateListCache(qc, copy);
+      showToast(t('fork.duplicated'));
+      navigate(`/c/${copy.id}`);
+      onNavigate?.();
+    }, fail);
   const commit = () => {
     setRenaming(false);
     const next = title.trim();
@@ -127,6 +142,7 @@ function Item({
             )}
           >
             <MenuItem onSelect={() => setRenaming(true)}>{t('sidebar.rename')}</MenuItem>
+            <MenuItem onSelect={() => void duplicate()}>{t('fork.duplicate')}</MenuItem>
             <MenuItem
               onSelect={() =>
                 update.mutate({ id: conversation.id, body: { pinned: !conversation.pinned } }, { onError: fail })

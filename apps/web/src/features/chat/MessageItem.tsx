@@ -2,6 +2,8 @@ import type { Message } from '@tessera/shared';
 import { lazy, memo, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CheckIcon, CopyIcon } from '../../components/ui/icons.tsx';
+import { Menu, MenuItem } from '../../components/ui/Menu.tsx';
+import { ForkIcon } from '../presets/icons.tsx';
 import { useNumberFormat } from '../credits/format.ts';
 import { useStreamText } from './stream-store.ts';
 
@@ -12,6 +14,8 @@ export interface MessageActions {
   onRegenerate: (message: Message) => void;
   onContinue: (message: Message) => void;
   onSwitch: (message: Message, direction: -1 | 1) => void;
+  /** A new conversation from this message: its branch only, or with the branches below it. */
+  onFork: (message: Message, includeBranches: boolean) => void;
 }
 
 export interface MessageView {
@@ -98,6 +102,31 @@ function BranchArrows({ view, onSwitch }: { view: MessageView; onSwitch: Message
         <Icon d="M9 6l6 6-6 6" />
       </button>
     </div>
+  );
+}
+
+function ForkMenu({
+  message,
+  disabled,
+  onFork,
+}: {
+  message: Message;
+  disabled: boolean;
+  onFork: MessageActions['onFork'];
+}) {
+  const { t } = useTranslation();
+  return (
+    <Menu
+      placement="top"
+      trigger={(props) => (
+        <button {...props} disabled={disabled} className={iconBtn} aria-label={t('fork.menu')} title={t('fork.menu')}>
+          <ForkIcon className="size-4" />
+        </button>
+      )}
+    >
+      <MenuItem onSelect={() => onFork(message, false)}>{t('fork.thisBranch')}</MenuItem>
+      <MenuItem onSelect={() => onFork(message, true)}>{t('fork.withBranches')}</MenuItem>
+    </Menu>
   );
 }
 
@@ -317,6 +346,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
               {t('chat.continue')}
             </button>
           ) : null}
+          <ForkMenu message={message} disabled={busy} onFork={actions.onFork} />
           <BranchArrows view={view} onSwitch={actions.onSwitch} />
           <CostDetails message={message} />
         </div>

@@ -23,6 +23,8 @@ import { request } from '../../lib/api.ts';
 export const chatKeys = {
   models: ['models'] as const,
   conversations: ['conversations'] as const,
+  /** Under `conversations`, so invalidating the sidebar list refreshes this one too. */
+  archived: ['conversations', 'archived'] as const,
   conversation: (id: string) => ['conversation', id] as const,
 };
 
@@ -44,6 +46,23 @@ export function useConversations() {
       return request(`/api/conversations?${q}`, { schema: conversationPageSchema, signal });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** Archived conversations, newest first, page by page. */
+export function useArchivedConversations(enabled: boolean) {
+  return useInfiniteQuery({
+    queryKey: chatKeys.archived,
+    initialPageParam: '',
+    queryFn: ({ pageParam, signal }) => {
+      const q = new URLSearchParams({ archived: 'true', limit: '30' });
+      if (pageParam) q.set('cursor', pageParam);
+      return request(`/api/conversations?${q}`, { schema: conversationPageSchema, signal });
+    },
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled,
+    // Read afresh whenever the archive is opened.
+    staleTime: 0,
   });
 }
 
@@ -108,15 +127,53 @@ export function updateListCache(qc: QueryClient, conversation: Conversation | { 
   });
 }
 
+/** Keeps the archived list in step: archived ones in it (where they are), the rest out. */
+export function updateArchivedCache(qc: QueryClient, conversation: Conversation | { id: string; removed: true }) {
+  qc.setQueryData<InfiniteData<ConversationPage, string>>(chatKeys.archived, (data) => {
+    if (!data) return data;
+    const keep = !('removed' in conversation) && conversation.archived;
+    return {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        items: page.items.flatMap((item) =>
+          item.id !== conversation.id ? [item] : keep ? [conversation as Conversation] : [],
+        ),
+      })),
+    };
+  });
+}
+
 export function useUpdateConversation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdateConversation }) => patchConversation(id, body),
     onSuccess: (conversation, { body }) => {
       updateListCache(qc, conversation);
+      updateArchivedCache(qc, conversation);
       updateConversationCache(qc, conversation.id, (d) => ({ ...d, conversation }));
-      if (body.pinned !== undefined) void qc.invalidateQueries({ queryKey: chatKeys.conversations });
+      // Pinning and (un)archiving move it within or between the lists: read them again in order.
+      if (body.pinned !== undefined || body.archived !== undefined)
+        void qc.invalidateQueries({ queryKey: chatKeys.conversations });
     },
+  });
+}
+
+/** A copy of a conversation with all its branches (POST …/duplicate). */
+export function duplicateConversation(id: string) {
+  return request(`/api/conversations/${encodeURIComponent(id)}/duplicate`, {
+    method: 'POST',
+    body: {},
+    schema: conversationSchema,
+  });
+}
+
+/** A new conversation from a message: its branch, or with the branches below it too (POST …/fork). */
+export function forkConversation(id: string, messageId: string, includeBranches: boolean) {
+  return request(`/api/conversations/${encodeURIComponent(id)}/fork`, {
+    method: 'POST',
+    body: { messageId, includeBranches },
+    schema: conversationSchema,
   });
 }
 
@@ -126,6 +183,7 @@ export function useDeleteConversation() {
     mutationFn: (id: string) => request(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: (_, id) => {
       updateListCache(qc, { id, removed: true });
+      updateArchivedCache(qc, { id, removed: true });
       qc.removeQueries({ queryKey: chatKeys.conversation(id) });
     },
   });

@@ -5,6 +5,9 @@ import { Dialog } from '../../components/ui/Dialog.tsx';
 import { KeyIcon, MonitorIcon, MoonIcon, SettingsIcon, SunIcon } from '../../components/ui/icons.tsx';
 import { LANGUAGES } from '../../i18n/index.ts';
 import { ApiKeysPanel } from '../api-keys/ApiKeysPanel.tsx';
+import { useModels } from '../chat/api.ts';
+import { PlugIcon } from '../provider-keys/PlugIcon.tsx';
+import { ProviderKeysPanel } from '../provider-keys/ProviderKeysPanel.tsx';
 import type { SettingsSection } from '../shell/context.ts';
 import { useLanguage } from './language.ts';
 import { THEMES, useTheme } from './theme.ts';
@@ -94,9 +97,10 @@ function GeneralPanel() {
   );
 }
 
-const SECTIONS: ReadonlyArray<{ id: SettingsSection; icon: typeof SettingsIcon }> = [
+const ALL_SECTIONS: ReadonlyArray<{ id: SettingsSection; icon: typeof SettingsIcon }> = [
   { id: 'general', icon: SettingsIcon },
   { id: 'api-keys', icon: KeyIcon },
+  { id: 'provider-keys', icon: PlugIcon },
 ];
 
 /** Settings in a dialog with a tab per section. Lazy-loaded by the app shell. */
@@ -111,16 +115,22 @@ export default function SettingsDialog({
   const [section, setSection] = useState<SettingsSection>(initialSection);
   const tabs = useRef(new Map<SettingsSection, HTMLButtonElement | null>());
   const baseId = useId();
-  const label = (id: SettingsSection) => (id === 'general' ? t('settings.general') : t('settings.apiKeys'));
+  // Provider keys only where some endpoint takes the user's own key (apiKey: user_provided).
+  const models = useModels();
+  const ownKeys =
+    initialSection === 'provider-keys' || !!models.data?.endpoints.some((e) => e.userKey && e.userKey !== 'none');
+  const sections = ALL_SECTIONS.filter((s) => s.id !== 'provider-keys' || ownKeys);
+  const label = (id: SettingsSection) =>
+    id === 'general' ? t('settings.general') : id === 'api-keys' ? t('settings.apiKeys') : t('providerKeys.title');
 
   const onTabKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
-    const index = SECTIONS.findIndex((s) => s.id === section);
+    const index = sections.findIndex((s) => s.id === section);
     const delta = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
     let next: number | undefined;
-    if (delta !== undefined) next = (index + delta + SECTIONS.length) % SECTIONS.length;
+    if (delta !== undefined) next = (index + delta + sections.length) % sections.length;
     if (event.key === 'Home') next = 0;
-    if (event.key === 'End') next = SECTIONS.length - 1;
-    const target = next === undefined ? undefined : SECTIONS[next];
+    if (event.key === 'End') next = sections.length - 1;
+    const target = next === undefined ? undefined : sections[next];
     if (!target) return;
     event.preventDefault();
     setSection(target.id);
@@ -131,7 +141,7 @@ export default function SettingsDialog({
     <Dialog open onClose={onClose} title={t('settings.title')} closeLabel={t('settings.close')} size="lg">
       <div className="flex min-h-0 flex-1 flex-col gap-4 px-5 pb-5 md:flex-row md:gap-6">
         <div role="tablist" aria-label={t('settings.sections')} className="flex shrink-0 gap-1 md:w-44 md:flex-col">
-          {SECTIONS.map(({ id, icon: Icon }) => (
+          {sections.map(({ id, icon: Icon }) => (
             <button
               key={id}
               ref={(el) => {
@@ -150,7 +160,8 @@ export default function SettingsDialog({
                 section === id ? 'bg-subtle text-fg' : 'text-muted hover:bg-subtle hover:text-fg',
               )}
             >
-              <Icon className="size-[18px]" />
+              {/* Three tabs fit one row on a phone without their icons. */}
+              <Icon className="hidden size-[18px] shrink-0 sm:block" />
               {label(id)}
             </button>
           ))}
@@ -162,7 +173,13 @@ export default function SettingsDialog({
           className="min-h-[22rem] min-w-0 flex-1 overflow-y-auto"
         >
           <h3 className="mb-4 text-base font-semibold text-fg">{label(section)}</h3>
-          {section === 'general' ? <GeneralPanel /> : <ApiKeysPanel />}
+          {section === 'general' ? (
+            <GeneralPanel />
+          ) : section === 'provider-keys' ? (
+            <ProviderKeysPanel />
+          ) : (
+            <ApiKeysPanel />
+          )}
         </div>
       </div>
     </Dialog>

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { CloseIcon, NewChatIcon } from '../../components/ui/icons.tsx';
 import { Logo } from '../../components/ui/Logo.tsx';
+import { ArchivedChatsButton } from '../chat/ArchivedChats.tsx';
 import { ConversationList } from '../chat/ConversationList.tsx';
+import { PresetMenu } from '../presets/PresetMenu.tsx';
 import { SidebarBalanceSlot } from './slots.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
@@ -42,14 +44,18 @@ export function Sidebar({ user, onOpenSettings, onClose }: SidebarProps) {
       </div>
 
       <div className="px-2 pb-2">
-        <Link
-          href="/"
-          onClick={onClose}
-          className="focus-ring flex h-10 items-center gap-2.5 rounded-xl px-2.5 text-sm font-medium text-fg hover:bg-subtle"
-        >
-          <NewChatIcon className="size-[18px]" />
-          {t('shell.newChat')}
-        </Link>
+        <div className="flex items-center gap-1">
+          <Link
+            href="/"
+            onClick={onClose}
+            className="focus-ring flex h-10 min-w-0 flex-1 items-center gap-2.5 rounded-xl px-2.5 text-sm font-medium text-fg hover:bg-subtle"
+          >
+            <NewChatIcon className="size-[18px]" />
+            {t('shell.newChat')}
+          </Link>
+          <PresetMenu onNavigate={onClose} />
+        </div>
+        <ArchivedChatsButton onNavigate={onClose} />
       </div>
 
       <ConversationList onNavigate={onClose} />

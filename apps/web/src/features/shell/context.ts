@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-export type SettingsSection = 'general' | 'api-keys';
+export type SettingsSection = 'general' | 'api-keys' | 'provider-keys';
 
 export interface ShellContextValue {
   openSettings: (section?: SettingsSection) => void;

@@ -1,0 +1,56 @@
+import {
+  presetListSchema,
+  presetSchema,
+  type CreatePreset,
+  type Preset,
+  type PresetList,
+  type UpdatePreset,
+} from '@tessera/shared';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { request } from '../../lib/api.ts';
+
+export const presetKeys = { all: ['presets'] as const };
+
+export function usePresets(enabled = true) {
+  return useQuery({
+    queryKey: presetKeys.all,
+    queryFn: ({ signal }) => request('/api/presets', { schema: presetListSchema, signal }),
+    select: (data) => data.items,
+    enabled,
+  });
+}
+
+/** Newest change first, as the server lists them. */
+function put(qc: QueryClient, preset: Preset) {
+  qc.setQueryData<PresetList>(presetKeys.all, (data) =>
+    data ? { items: [preset, ...data.items.filter((p) => p.id !== preset.id)] } : data,
+  );
+}
+
+export function useCreatePreset() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreatePreset) => request('/api/presets', { method: 'POST', body, schema: presetSchema }),
+    onSuccess: (preset) => put(qc, preset),
+  });
+}
+
+export function useUpdatePreset() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: UpdatePreset }) =>
+      request(`/api/presets/${encodeURIComponent(id)}`, { method: 'PATCH', body, schema: presetSchema }),
+    onSuccess: (preset) => put(qc, preset),
+  });
+}
+
+export function useDeletePreset() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => request(`/api/presets/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSuccess: (_, id) =>
+      qc.setQueryData<PresetList>(presetKeys.all, (data) =>
+        data ? { items: data.items.filter((p) => p.id !== id) } : data,
+      ),
+  });
+}
