@@ -12,6 +12,7 @@ import { SignInPage } from '../routes/SignInPage.tsx';
 import { SignUpPage } from '../routes/SignUpPage.tsx';
 
 const CreditsPage = lazy(() => import('../features/credits/CreditsPage.tsx'));
+const PaymentReturnPage = lazy(() => import('../features/payments/PaymentReturnPage.tsx'));
 
 function Splash() {
   const { t } = useTranslation();
@@ -39,7 +40,7 @@ function ServerError({ error, onRetry }: { error: unknown; onRetry: () => void }
 
 /**
  * Who sees what: /api/me decides. Signed-out users only reach /sign-in and /sign-up; signed-in
- * users are sent from those to /. Signed-in routes: / (new chat), /c/:id, /credits.
+ * users are sent from those to /. Signed-in routes: / (new chat), /c/:id, /credits, /payments/return.
  */
 export function AppRoutes() {
   const me = useMe();
@@ -63,6 +64,11 @@ export function AppRoutes() {
               <Route path="/credits">
                 <Suspense fallback={<Splash />}>
                   <CreditsPage />
+                </Suspense>
+              </Route>
+              <Route path="/payments/return">
+                <Suspense fallback={<Splash />}>
+                  <PaymentReturnPage />
                 </Suspense>
               </Route>
               <Route>

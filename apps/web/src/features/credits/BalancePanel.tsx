@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { errorMessage } from '../../lib/form-errors.ts';
+import { BuyTokensButton } from '../payments/BuyTokens.tsx';
 import { useBalance, useClaim, useClaimStatus } from './api.ts';
 import { splitDuration, useNumberFormat } from './format.ts';
 import { showToast } from './toast.ts';
@@ -88,7 +89,7 @@ function ClaimButton() {
   );
 }
 
-/** Sidebar footer: balance (links to the history) and the daily claim. */
+/** Sidebar footer: balance (links to the history), the daily claim and "Buy tokens". */
 export function BalancePanel({ onNavigate }: { onNavigate?: () => void }) {
   const { t } = useTranslation();
   const nf = useNumberFormat();
@@ -109,6 +110,7 @@ export function BalancePanel({ onNavigate }: { onNavigate?: () => void }) {
         </span>
       </Link>
       <ClaimButton />
+      <BuyTokensButton onOpen={onNavigate} />
     </div>
   );
 }

@@ -7,6 +7,10 @@ import { useDocumentTitle } from '../../lib/use-document-title.ts';
 import { transactionsQuery, useBalance, useTransactions } from './api.ts';
 import { useNumberFormat } from './format.ts';
 import { useLoadMore } from '../../lib/use-load-more.ts';
+import { useSearchParams } from 'wouter';
+import { usePaymentsEnabled } from '../payments/api.ts';
+import { CreditsTabs } from '../payments/CreditsTabs.tsx';
+import { PurchasesPanel } from '../payments/PurchasesPanel.tsx';
 
 const FILTERS: readonly { key: string; kinds: readonly TransactionKind[] }[] = [
   { key: 'all', kinds: [] },
@@ -27,6 +31,9 @@ export default function CreditsPage() {
   const list = useTransactions(kinds);
   const balance = useBalance();
   const sentinel = useLoadMore(list);
+  const [search] = useSearchParams();
+  const payments = usePaymentsEnabled();
+  const tab = payments && search.get('tab') === 'purchases' ? 'purchases' : 'transactions';
 
   const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -45,33 +52,39 @@ export default function CreditsPage() {
             <span className="ml-2 text-faint">{t('credits.unit')}</span>
           </p>
         </div>
-        <div className="flex items-center gap-2">
-          <label className="text-sm text-muted">
-            <span className="sr-only">{t('credits.kindFilter')}</span>
-            <select
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-              aria-label={t('credits.kindFilter')}
-              className="focus-ring h-9 cursor-pointer rounded-lg border border-line bg-elevated px-2 text-sm text-fg"
+        {tab === 'transactions' ? (
+          <div className="flex items-center gap-2">
+            <label className="text-sm text-muted">
+              <span className="sr-only">{t('credits.kindFilter')}</span>
+              <select
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+                aria-label={t('credits.kindFilter')}
+                className="focus-ring h-9 cursor-pointer rounded-lg border border-line bg-elevated px-2 text-sm text-fg"
+              >
+                {FILTERS.map((f) => (
+                  <option key={f.key} value={f.key}>
+                    {t(`credits.filters.${f.key}` as 'credits.filters.all')}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <a
+              href={exportHref}
+              download
+              className="focus-ring inline-flex h-9 items-center rounded-lg border border-line-strong px-3 text-sm font-medium text-fg hover:bg-subtle"
             >
-              {FILTERS.map((f) => (
-                <option key={f.key} value={f.key}>
-                  {t(`credits.filters.${f.key}` as 'credits.filters.all')}
-                </option>
-              ))}
-            </select>
-          </label>
-          <a
-            href={exportHref}
-            download
-            className="focus-ring inline-flex h-9 items-center rounded-lg border border-line-strong px-3 text-sm font-medium text-fg hover:bg-subtle"
-          >
-            {t('credits.export')}
-          </a>
-        </div>
+              {t('credits.export')}
+            </a>
+          </div>
+        ) : null}
       </div>
 
-      {list.isError ? (
+      {payments ? <CreditsTabs value={tab} /> : null}
+
+      {tab === 'purchases' ? (
+        <PurchasesPanel />
+      ) : list.isError ? (
         <p role="alert" className="mt-6 text-sm text-danger">
           {errorMessage(list.error, t)}
         </p>

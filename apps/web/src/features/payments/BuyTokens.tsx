@@ -1,0 +1,74 @@
+import { lazy, Suspense } from 'react';
+import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+import { Spinner } from '../../components/ui/Spinner.tsx';
+import { usePaymentsEnabled } from './api.ts';
+import { closeBuyTokens, openBuyTokens, useBuyTokensOpen, useIsActiveHost } from './store.ts';
+
+// The modal (and Stripe.js with it) is its own chunk: fetched when the button is first pointed at.
+const loadModal = () => import('./BuyTokensModal.tsx');
+const BuyTokensModal = lazy(loadModal);
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div role="status" className="fixed inset-0 z-50 flex items-center justify-center bg-app/80 text-muted">
+      <Spinner className="size-6" />
+      <span className="sr-only">{t('app.loading')}</span>
+    </div>
+  );
+}
+
+/** Renders the modal for whoever opened it; one host per page does. */
+export function BuyTokensHost() {
+  const active = useIsActiveHost();
+  const open = useBuyTokensOpen();
+  if (!active || !open) return null;
+  return createPortal(
+    <Suspense fallback={<Loading />}>
+      <BuyTokensModal onClose={closeBuyTokens} />
+    </Suspense>,
+    document.body,
+  );
+}
+
+/**
+ * "Buy tokens" for the sidebar, beside the daily claim. Hidden while the server has no Stripe keys.
+ * `onOpen` closes the mobile drawer it sits in.
+ */
+export function BuyTokensButton({ onOpen }: { onOpen?: () => void }) {
+  const { t } = useTranslation();
+  const enabled = usePaymentsEnabled();
+  if (!enabled) return null;
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="buy-tokens"
+        onClick={() => {
+          // From the mobile drawer: the modal takes the whole screen, and links in it lead elsewhere.
+          onOpen?.();
+          openBuyTokens();
+        }}
+        onPointerEnter={() => void loadModal()}
+        onFocus={() => void loadModal()}
+        className="focus-ring flex h-9 w-full cursor-pointer items-center justify-center gap-2 rounded-xl border border-line-strong px-3 text-sm font-medium text-fg transition-colors hover:bg-subtle"
+      >
+        <svg
+          viewBox="0 0 24 24"
+          className="size-4"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={2}
+          aria-hidden="true"
+        >
+          <path d="M12 5v14M5 12h14" strokeLinecap="round" />
+        </svg>
+        {t('payments.buy')}
+      </button>
+      <BuyTokensHost />
+    </>
+  );
+}
+
+export { openBuyTokens };

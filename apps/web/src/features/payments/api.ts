@@ -1,0 +1,82 @@
+import {
+  createIntentResponseSchema,
+  paymentOptionsSchema,
+  purchaseListSchema,
+  purchaseSchema,
+  type CreateIntentRequest,
+  type Purchase,
+  type PurchaseStatus,
+} from '@tessera/shared';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { request } from '../../lib/api.ts';
+import { useConfig } from '../auth/hooks.ts';
+import { creditKeys } from '../credits/api.ts';
+
+export const paymentKeys = {
+  all: ['payments'] as const,
+  options: ['payments', 'options'] as const,
+  list: ['payments', 'list'] as const,
+  purchase: (paymentIntentId: string) => ['payments', 'purchase', paymentIntentId] as const,
+};
+
+/** `GET /api/config` says whether Stripe is configured; "Buy tokens" is offered only then. */
+export function usePaymentsEnabled(): boolean {
+  return useConfig().data?.payments === true;
+}
+
+export function usePaymentOptions() {
+  return useQuery({
+    queryKey: paymentKeys.options,
+    queryFn: ({ signal }) => request('/api/payments/packages', { schema: paymentOptionsSchema, signal }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useCreateIntent() {
+  return useMutation({
+    mutationFn: (body: CreateIntentRequest) =>
+      request('/api/payments/intents', { method: 'POST', body, schema: createIntentResponseSchema }),
+  });
+}
+
+export function usePurchases() {
+  return useQuery({
+    queryKey: paymentKeys.list,
+    queryFn: ({ signal }) => request('/api/payments', { schema: purchaseListSchema, signal }),
+  });
+}
+
+/** Statuses of a purchase whose money arrived (credits went in, possibly taken back later). */
+export const PAID_STATUSES: readonly PurchaseStatus[] = ['succeeded', 'partially_refunded', 'refunded', 'disputed'];
+
+export function isPaid(purchase: Purchase): boolean {
+  return PAID_STATUSES.includes(purchase.status);
+}
+
+/**
+ * One purchase, re-read every second while `poll` says so (the webhook that credits it may arrive
+ * a moment after Stripe confirmed the payment in the browser).
+ */
+export function usePurchase(paymentIntentId: string | null, poll: (purchase: Purchase | undefined) => boolean) {
+  return useQuery({
+    queryKey: paymentKeys.purchase(paymentIntentId ?? ''),
+    queryFn: ({ signal }) =>
+      request(`/api/payments/${encodeURIComponent(paymentIntentId ?? '')}`, { schema: purchaseSchema, signal }),
+    enabled: paymentIntentId !== null,
+    staleTime: 0,
+    refetchInterval: (query) => (poll(query.state.data) ? 1000 : false),
+    refetchIntervalInBackground: true,
+  });
+}
+
+/** Credits went in: the balance, the credit history and the purchase list are out of date. */
+export function refreshAfterPurchase(qc: QueryClient): void {
+  void qc.invalidateQueries({ queryKey: creditKeys.balance });
+  void qc.invalidateQueries({ queryKey: ['transactions'] });
+  void qc.invalidateQueries({ queryKey: paymentKeys.list });
+}
+
+export function useRefreshAfterPurchase(): () => void {
+  const qc = useQueryClient();
+  return () => refreshAfterPurchase(qc);
+}
