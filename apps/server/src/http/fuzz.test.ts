@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeStripe, type FakeStripe } from '../../../../tools/fake-stripe/server.ts';
 import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 
@@ -23,22 +24,48 @@ const routes = [
   ['POST', '/api/conversations/:id/fork'],
   ['POST', '/api/conversations/:id/duplicate'],
   ['POST', '/v1/chat/completions'],
+  ['POST', '/api/presets'],
+  ['PATCH', '/api/presets/:id'],
+  ['DELETE', '/api/presets/:id'],
+  ['PUT', '/api/provider-keys/:id'],
+  ['DELETE', '/api/provider-keys/:id'],
+  ['POST', '/api/payments/intents'],
+  ['GET', '/api/payments/:id'],
+  ['POST', '/api/payments/webhook'],
 ] as const;
 
 describe('hostile input', () => {
   let t: TestApp;
   let client: Client;
+  let stripe: FakeStripe;
   beforeAll(async () => {
-    t = await startTestApp(pglite!, { chat: { demoTokenDelayMs: 0 } }, { env: {} });
+    stripe = await startFakeStripe({ autoDeliver: false });
+    const payments = {
+      stripe: {
+        secretKey: 'sk_test_fuzz',
+        publishableKey: 'pk_test_fuzz',
+        webhookSecret: 'whsec_fuzz',
+        apiUrl: stripe.url,
+      },
+    };
+    t = await startTestApp(pglite!, { chat: { demoTokenDelayMs: 0 }, payments }, { env: {} });
     client = new Client(t.app);
     await client.signUp(uniqueEmail());
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await stripe.close();
+  });
 
   it('never answers a random body, query or path parameter with a 5xx', async () => {
     const chatLike = fc.record(
       {
         action: fc.constantFrom('send', 'regenerate', 'continue', 'x'),
+        packageId: fc.constantFrom('popular', 'starter', 'nope'),
+        paymentMethod: fc.constantFrom('card', 'alipay', 'crypto', 'x'),
+        checkoutId: fc.string({ maxLength: 120 }),
+        name: fc.string(),
+        apiKey: fc.string(),
         conversationId: fc.oneof(fc.string(), fc.constant(null)),
         parentId: fc.oneof(fc.string(), fc.constant(null), fc.integer()),
         messageId: fc.string(),

@@ -95,8 +95,8 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
     );
   }
 
-  api.get('/v1/models', { schema: { tags: ['openai'], summary: 'Models, OpenAI style' } }, async () => {
-    const endpoints = await providers.list();
+  api.get('/v1/models', { schema: { tags: ['openai'], summary: 'Models, OpenAI style' } }, async (request) => {
+    const endpoints = await providers.list(request.user!.id);
     return {
       object: 'list',
       data: endpoints.flatMap((e) =>
