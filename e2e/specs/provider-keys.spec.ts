@@ -67,7 +67,10 @@ test('provider keys: the picker asks for a key, Settings saves it masked, chat u
   await dialog.getByRole('button', { name: 'Close settings' }).click();
   await expect(addKey).toBeVisible();
   await send(page, 'And now without it');
-  await expect(page.getByRole('alert').filter({ hasText: 'uses your own API key' })).toContainText(
-    'Settings → Provider keys',
-  );
+  const notice = page.getByRole('alert').filter({ hasText: 'uses your own API key' });
+  await expect(notice).toContainText('Settings → Provider keys');
+  // The notice's own "Add key" opens the panel on that endpoint's field.
+  await notice.getByRole('button', { name: 'Add key' }).click();
+  await expect(dialog.getByRole('tab', { name: 'Provider keys' })).toHaveAttribute('aria-selected', 'true');
+  await expect(input).toBeFocused();
 });

@@ -103,6 +103,7 @@ const KNOWN_CODES = [
   'SERVICE_UNAVAILABLE',
   'NETWORK_ERROR',
   'BAD_RESPONSE',
+  'PROVIDER_KEY_REQUIRED',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

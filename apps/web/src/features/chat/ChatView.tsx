@@ -16,6 +16,8 @@ import { openBuyTokens } from '../payments/store.ts';
 import { ConversationSettingsButton } from '../presets/ConversationSettings.tsx';
 import { clearDraftSettings, draftRequestFields, getDraftSettings } from '../presets/draft.ts';
 import { DraftPresetChip, PresetMenu } from '../presets/PresetMenu.tsx';
+import { focusProviderKeyOnOpen } from '../provider-keys/focus.ts';
+import { useShell } from '../shell/context.ts';
 import {
   forkConversation,
   patchConversation,
@@ -38,6 +40,8 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
   const nf = useNumberFormat();
   const poor = error instanceof ChatRequestError && error.code === 'INSUFFICIENT_CREDITS';
   const canBuy = usePaymentsEnabled();
+  const { openSettings } = useShell();
+  const keyFor = error instanceof ChatRequestError && error.code === 'PROVIDER_KEY_REQUIRED' ? error.endpoint : null;
   return (
     <div
       role="alert"
@@ -69,6 +73,18 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
           className="focus-ring cursor-pointer rounded-full border border-danger/40 px-3 py-1.5 text-xs font-medium text-fg hover:bg-elevated"
         >
           {t('payments.buy')}
+        </button>
+      ) : null}
+      {keyFor ? (
+        <button
+          type="button"
+          onClick={() => {
+            focusProviderKeyOnOpen(keyFor);
+            openSettings('provider-keys');
+          }}
+          className="focus-ring cursor-pointer rounded-full bg-primary px-3 py-1.5 text-xs font-medium text-primary-fg"
+        >
+          {t('providerKeys.addKey')}
         </button>
       ) : null}
       <button

@@ -6,10 +6,20 @@ import { ApiError, CLIENT_ERROR_CODES } from '../../lib/api.ts';
 export class ChatRequestError extends ApiError {
   readonly balance: number | null;
   readonly required: number | null;
-  constructor(init: { status: number; code: string; message: string; balance?: unknown; required?: unknown }) {
+  /** The endpoint a PROVIDER_KEY_REQUIRED refusal is about. */
+  readonly endpoint: string | null;
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    balance?: unknown;
+    required?: unknown;
+    endpoint?: unknown;
+  }) {
     super(init);
     this.balance = typeof init.balance === 'number' ? init.balance : null;
     this.required = typeof init.required === 'number' ? init.required : null;
+    this.endpoint = typeof init.endpoint === 'string' ? init.endpoint : null;
   }
 }
 
@@ -30,6 +40,7 @@ async function readError(response: Response): Promise<ChatRequestError> {
       message: typeof error.message === 'string' ? error.message : '',
       balance: error.balance,
       required: error.required,
+      endpoint: error.endpoint,
     });
   }
   return new ChatRequestError({ status: response.status, code: CLIENT_ERROR_CODES.badResponse, message: '' });
