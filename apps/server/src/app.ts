@@ -140,22 +140,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(billingRoutes, { ledger, billing: config.billing });
   const providers = createProviderRegistry(config, options.env ?? process.env);
   const store = createConversationStore(database.db);
-  const chat = createChatService({ db: database.db, store, ledger, providers, config, log: app.log });
+  const chat = createChatService({
+    db: database.db,
+    databaseKind: database.kind,
+    store,
+    ledger,
+    providers,
+    config,
+    log: app.log,
+  });
   await app.register(chatRoutes, { store, chat, providers });
   await app.register(openAIRoutes, { providers, ledger, config });
   await app.register(providerKeyRoutes, { db: database.db, secret, providers });
   await app.register(presetRoutes, { db: database.db });
   const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
-  const purchases = stripe
-    ? createPurchases({
-        db: database.db,
-        stripe,
-        payments: config.payments,
-        ledger,
-        log: app.log,
-        clock: options.clock,
-      })
-    : null;
+  const purchases = createPurchases({
+    db: database.db,
+    stripe,
+    payments: config.payments,
+    ledger,
+    log: app.log,
+    clock: options.clock,
+  });
   await app.register(paymentRoutes, { payments: config.payments, purchases, stripe });
   app.decorate('chat', chat);
   app.decorate('providers', providers);

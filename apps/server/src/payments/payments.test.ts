@@ -6,7 +6,8 @@ import { createLedger } from '../billing/ledger.ts';
 import { purchases } from '../db/schema.ts';
 import { toNumber } from '../db/sql.ts';
 import { configSchema, type ConfigInput } from '../config/schema.ts';
-import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
+import { buildApp } from '../app.ts';
+import { Client, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 import { createPurchases } from './purchases.ts';
 import { createStripeClient } from './stripe.ts';
@@ -431,5 +432,41 @@ describe.each(testDatabases)('buying credits with Stripe on $name', (db) => {
     const peek = await stranger.request({ method: 'GET', url: `/api/payments/${paymentIntentId}` });
     expect(peek.statusCode).toBe(404);
     expect((await stranger.request({ method: 'GET', url: '/api/payments' })).json().items).toEqual([]);
+  });
+
+  it('keeps the purchase history readable after the Stripe keys are removed', async () => {
+    const email = uniqueEmail();
+    const client = new Client(t.app);
+    await client.signUp(email);
+    const { paymentIntentId } = await checkout(client, 'starter');
+    await fake.succeed(paymentIntentId);
+    await waitFor(
+      () => purchase(client, paymentIntentId),
+      (p) => p.status === 'succeeded',
+    );
+
+    const withoutKeys = await buildApp({
+      config: configSchema.parse({ log: { level: 'silent' } }),
+      database: t.database,
+      secret: TEST_SECRET,
+      web: null,
+    });
+    try {
+      const later = new Client(withoutKeys);
+      await later.signIn(email);
+      expect((await later.request({ method: 'GET', url: `/api/payments/${paymentIntentId}` })).json()).toMatchObject({
+        status: 'succeeded',
+        creditedCredits: 100_000,
+      });
+      expect((await later.request({ method: 'GET', url: '/api/payments' })).json().items).toHaveLength(1);
+      const start = await later.request({
+        method: 'POST',
+        url: '/api/payments/intents',
+        payload: { packageId: 'starter', paymentMethod: 'card', checkoutId: 'after-keys-removed' },
+      });
+      expect(start.json().error.code).toBe('PAYMENTS_DISABLED');
+    } finally {
+      await withoutKeys.close();
+    }
   });
 });

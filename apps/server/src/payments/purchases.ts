@@ -86,20 +86,25 @@ export function factsFromIntent(intent: Stripe.PaymentIntent): PaymentFacts {
 
 export function createPurchases(deps: {
   db: Db;
-  stripe: Stripe;
+  /** Null when Stripe is not configured: the purchase history stays readable, nothing new can start. */
+  stripe: Stripe | null;
   payments: PaymentsConfig;
   ledger: Ledger;
   log: PaymentLog;
   clock?: Clock;
 }) {
-  const { db, stripe, payments, ledger, log } = deps;
+  const { db, payments, ledger, log } = deps;
+  const stripe = () => {
+    if (!deps.stripe) throw new AppError('PAYMENTS_DISABLED', 'Buying credits is not set up on this server');
+    return deps.stripe;
+  };
   const clock = deps.clock ?? (() => new Date());
   const livemode = payments.stripe.secretKey?.includes('_live_') ?? false;
 
   async function createIntent(row: PurchaseRow): Promise<Stripe.PaymentIntent> {
     const method = row.paymentMethod as Purchase['paymentMethod'];
     return stripeCall(() =>
-      stripe.paymentIntents.create(
+      stripe().paymentIntents.create(
         {
           amount: row.amount,
           currency: row.currency,
@@ -296,7 +301,7 @@ export function createPurchases(deps: {
         throw new AppError('CONFLICT', 'This checkout is finished; start a new one');
       }
       const intent = row.paymentIntentId
-        ? await stripeCall(() => stripe.paymentIntents.retrieve(row.paymentIntentId!))
+        ? await stripeCall(() => stripe().paymentIntents.retrieve(row.paymentIntentId!))
         : await createIntent(row);
       if (!row.paymentIntentId) {
         await db
@@ -318,9 +323,9 @@ export function createPurchases(deps: {
      */
     async get(userId: string, paymentIntentId: string): Promise<Purchase> {
       const row = await ownRow(userId, paymentIntentId);
-      if (row.status !== 'pending' && row.status !== 'failed') return toPurchase(row);
+      if ((row.status !== 'pending' && row.status !== 'failed') || !deps.stripe) return toPurchase(row);
       try {
-        const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
+        const intent = await deps.stripe.paymentIntents.retrieve(paymentIntentId);
         if ((await apply(factsFromIntent(intent))) === 'applied')
           return toPurchase(await ownRow(userId, paymentIntentId));
       } catch (error) {
@@ -342,7 +347,10 @@ export function createPurchases(deps: {
     /** Credits succeeded PaymentIntents created since `since` whose webhook never arrived. */
     async reconcile(since: Date): Promise<{ checked: number; credited: number; unknown: number }> {
       const summary = { checked: 0, credited: 0, unknown: 0 };
-      const intents = stripe.paymentIntents.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100 });
+      const intents = stripe().paymentIntents.list({
+        created: { gte: Math.floor(since.getTime() / 1000) },
+        limit: 100,
+      });
       for await (const intent of intents) {
         if (intent.status !== 'succeeded' || !intent.metadata?.tesseraPurchaseId) continue;
         summary.checked += 1;

@@ -51,14 +51,12 @@ async function factsFromEvent(event: Stripe.Event, stripe: Stripe): Promise<Paym
 
 export async function paymentRoutes(
   app: FastifyInstance,
-  { payments, purchases, stripe }: { payments: PaymentsConfig; purchases: Purchases | null; stripe: Stripe | null },
+  { payments, purchases, stripe }: { payments: PaymentsConfig; purchases: Purchases; stripe: Stripe | null },
 ) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const enabled = () => {
-    if (!purchases || !stripe) {
-      throw new AppError('PAYMENTS_DISABLED', 'Buying credits is not set up on this server');
-    }
-    return { purchases, stripe };
+    if (!stripe) throw new AppError('PAYMENTS_DISABLED', 'Buying credits is not set up on this server');
+    return stripe;
   };
   const perUser = app.createRateLimit({
     max: 30,
@@ -101,7 +99,10 @@ export async function paymentRoutes(
         response: { 200: createIntentResponseSchema, 409: errorBodySchema, 502: errorBodySchema, 503: errorBodySchema },
       },
     },
-    async (request) => enabled().purchases.startCheckout(request.user!.id, request.body),
+    async (request) => {
+      enabled();
+      return purchases.startCheckout(request.user!.id, request.body);
+    },
   );
 
   api.get(
@@ -114,7 +115,7 @@ export async function paymentRoutes(
         response: { 200: purchaseListSchema },
       },
     },
-    async (request) => ({ items: purchases ? await purchases.list(request.user!.id) : [] }),
+    async (request) => ({ items: await purchases.list(request.user!.id) }),
   );
 
   api.get(
@@ -128,7 +129,7 @@ export async function paymentRoutes(
         response: { 200: purchaseSchema, 404: errorBodySchema },
       },
     },
-    async (request) => enabled().purchases.get(request.user!.id, request.params.paymentIntentId),
+    async (request) => purchases.get(request.user!.id, request.params.paymentIntentId),
   );
 
   // Stripe signs the exact bytes it sent, so this route keeps the body raw.
@@ -144,7 +145,7 @@ export async function paymentRoutes(
         },
       },
       async (request) => {
-        const { stripe: client, purchases: store } = enabled();
+        const client = enabled();
         const signature = request.headers['stripe-signature'];
         const body = request.body;
         if (typeof signature !== 'string' || !Buffer.isBuffer(body)) {
@@ -157,7 +158,7 @@ export async function paymentRoutes(
           throw new AppError('INVALID_SIGNATURE', 'The webhook signature does not match or is too old');
         }
         const facts = await factsFromEvent(event, client);
-        const outcome: ApplyOutcome | 'ignored' = facts ? await store.apply(facts) : 'ignored';
+        const outcome: ApplyOutcome | 'ignored' = facts ? await purchases.apply(facts) : 'ignored';
         request.log.info({ eventId: event.id, type: event.type, outcome }, 'Stripe webhook');
         return { received: true as const };
       },
