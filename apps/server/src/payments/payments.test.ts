@@ -203,6 +203,7 @@ describe.each(testDatabases)('buying credits with Stripe on $name', (db) => {
     const { client } = await customer();
     const { paymentIntentId } = await checkout(client);
     expect(await purchase(client, paymentIntentId)).toMatchObject({ status: 'pending', creditedCredits: 0 });
+    expect((await client.request({ method: 'GET', url: '/api/payments' })).json().items).toHaveLength(1);
 
     await fake.succeed(paymentIntentId);
     const receipt = await waitFor(
@@ -432,6 +433,22 @@ describe.each(testDatabases)('buying credits with Stripe on $name', (db) => {
     const peek = await stranger.request({ method: 'GET', url: `/api/payments/${paymentIntentId}` });
     expect(peek.statusCode).toBe(404);
     expect((await stranger.request({ method: 'GET', url: '/api/payments' })).json().items).toEqual([]);
+  });
+
+  it('stops listing a checkout left unpaid for a day, and still credits it if it is paid later', async () => {
+    const { client } = await customer();
+    const { paymentIntentId } = await checkout(client, 'starter');
+    await t.database.db
+      .update(purchases)
+      .set({ createdAt: new Date(Date.now() - 25 * 3_600_000) })
+      .where(eq(purchases.paymentIntentId, paymentIntentId));
+    expect((await client.request({ method: 'GET', url: '/api/payments' })).json().items).toEqual([]);
+    await fake.succeed(paymentIntentId);
+    await waitFor(
+      () => balance(client),
+      (b) => b === START + 100_000,
+    );
+    expect((await client.request({ method: 'GET', url: '/api/payments' })).json().items).toHaveLength(1);
   });
 
   it('keeps the purchase history readable after the Stripe keys are removed', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { CreateIntentRequest, CreateIntentResponse, Purchase, PurchaseStatus } from '@tessera/shared';
 import type { Db } from '../db/client.ts';
@@ -11,6 +11,8 @@ import { findPackage, methodsFor } from './packages.ts';
 import { stripeCall, type PaymentsConfig } from './stripe.ts';
 
 type PurchaseRow = typeof purchases.$inferSelect;
+
+const ABANDONED_AFTER_MS = 24 * 3_600_000;
 
 /** What Stripe told us about a PaymentIntent, from a webhook event or from its API. */
 export interface PaymentFacts {
@@ -334,14 +336,22 @@ export function createPurchases(deps: {
       return toPurchase(row);
     },
 
+    /** Newest first; checkouts left unpaid for a day are abandoned and not listed (a late payment still credits). */
     async list(userId: string, limit = 100): Promise<Purchase[]> {
+      const abandoned = new Date(clock().getTime() - ABANDONED_AFTER_MS);
       const rows = await db
         .select()
         .from(purchases)
-        .where(eq(purchases.userId, userId))
+        .where(
+          and(
+            eq(purchases.userId, userId),
+            isNotNull(purchases.paymentIntentId),
+            or(ne(purchases.status, 'pending'), gt(purchases.createdAt, abandoned)),
+          ),
+        )
         .orderBy(desc(purchases.createdAt))
         .limit(limit);
-      return rows.filter((r) => r.paymentIntentId).map(toPurchase);
+      return rows.map(toPurchase);
     },
 
     /** Credits succeeded PaymentIntents created since `since` whose webhook never arrived. */
