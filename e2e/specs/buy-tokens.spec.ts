@@ -1,7 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { PaymentOptions, Purchase, PurchaseList } from '@tessera/shared';
 import { CARDS, FAKE_STRIPE_URL, formatCredits, formatMoney, routeStripe } from '../stubs/stripe.ts';
-import { chooseModel, send } from './chat-support.ts';
+import { chooseModel, routeInsufficientCredits, send } from './chat-support.ts';
 import { signUpViaApi } from './support.ts';
 
 // "Buy tokens": the modal, Stripe's Payment Element (a stand-in for Stripe.js that talks to the fake
@@ -402,20 +402,7 @@ test('no "Buy tokens" when the server has no Stripe keys', async ({ page }) => {
 
 test('the chat notice for too few credits offers "Buy tokens"', async ({ page }) => {
   await routeStripe(page);
-  await page.route('**/api/chat', (route) =>
-    route.fulfill({
-      status: 402,
-      contentType: 'application/json',
-      body: JSON.stringify({
-        error: {
-          code: 'INSUFFICIENT_CREDITS',
-          message: 'Not enough credits for this reply.',
-          balance: 3,
-          required: 900,
-        },
-      }),
-    }),
-  );
+  await routeInsufficientCredits(page);
   await page.goto('/');
   await chooseModel(page, /gpt-4o-mini/);
   await send(page, 'Hello?');

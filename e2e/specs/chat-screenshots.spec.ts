@@ -1,12 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { assistantMessages, chooseModel, send, waitForDone } from './chat-support.ts';
-import { signUpViaApi } from './support.ts';
+import { saveScreenshot, signUpViaApi } from './support.ts';
 
 // Runs in both projects: e2e/screenshots/chat-<desktop|mobile>-<light|dark>.png
-const dir = fileURLToPath(new URL('../screenshots/', import.meta.url));
-mkdirSync(dir, { recursive: true });
 
 // The stand-in replies with exactly this text (its own escapes: \n and \\; no ']' allowed).
 const MARKDOWN = [
@@ -31,9 +27,8 @@ const MARKDOWN = [
   '$$',
 ].join('\\n');
 
-async function shot(page: Page, scheme: string) {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: `${dir}chat-${test.info().project.name}-${scheme}.png` });
+function shot(page: Page, scheme: string) {
+  return saveScreenshot(page, `chat-${test.info().project.name}-${scheme}`);
 }
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -41,3 +41,21 @@ export async function waitForDone(page: Page, index = -1): Promise<void> {
   const item = index < 0 ? list.last() : list.nth(index);
   await expect(item).toHaveAttribute('data-status', /complete|stopped|error/, { timeout: 20_000 });
 }
+
+/** The next chat requests fail with 402: too few credits for a reply. */
+export async function routeInsufficientCredits(page: Page): Promise<void> {
+  await page.route('**/api/chat', (route) =>
+    route.fulfill({
+      status: 402,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        error: {
+          code: 'INSUFFICIENT_CREDITS',
+          message: 'Not enough credits for this reply.',
+          balance: 3,
+          required: 900,
+        },
+      }),
+    }),
+  );
+}

@@ -3,6 +3,7 @@ import {
   assistantMessages,
   chooseModel,
   composer,
+  routeInsufficientCredits,
   send,
   shownBalance,
   userMessages,
@@ -127,20 +128,7 @@ test('the demo endpoint answers', async ({ page }) => {
 });
 
 test('a 402 shows the notice with a Claim tokens action', async ({ page }) => {
-  await page.route('**/api/chat', (route) =>
-    route.fulfill({
-      status: 402,
-      contentType: 'application/json',
-      body: JSON.stringify({
-        error: {
-          code: 'INSUFFICIENT_CREDITS',
-          message: 'Not enough credits for this reply.',
-          balance: 3,
-          required: 900,
-        },
-      }),
-    }),
-  );
+  await routeInsufficientCredits(page);
   await send(page, 'Hello?');
   const notice = page.getByRole('alert').filter({ hasText: 'Not enough credits for this reply.' });
   await expect(notice).toBeVisible();

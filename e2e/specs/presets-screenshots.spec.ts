@@ -1,17 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { chooseModel, send, waitForDone } from './chat-support.ts';
-import { signUpViaApi } from './support.ts';
+import { saveScreenshot, signUpViaApi } from './support.ts';
 
 // Runs in both projects: e2e/screenshots/presets-<desktop|mobile>-<light|dark>-<what>.png
-const dir = fileURLToPath(new URL('../screenshots/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-
 async function shot(page: Page, what: string, scheme: string) {
-  await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(250); // let open animations finish
-  await page.screenshot({ path: `${dir}presets-${test.info().project.name}-${scheme}-${what}.png` });
+  await saveScreenshot(page, `presets-${test.info().project.name}-${scheme}-${what}`);
 }
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -1,16 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { chooseModel } from './chat-support.ts';
-import { signUpViaApi } from './support.ts';
+import { saveScreenshot, signUpViaApi } from './support.ts';
 
 // Runs in both projects: e2e/screenshots/provider-keys-<what>-<desktop|mobile>-<light|dark>.png
-const dir = fileURLToPath(new URL('../screenshots/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-
-async function shot(page: Page, what: string, scheme: string) {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: `${dir}provider-keys-${what}-${test.info().project.name}-${scheme}.png` });
+function shot(page: Page, what: string, scheme: string) {
+  return saveScreenshot(page, `provider-keys-${what}-${test.info().project.name}-${scheme}`);
 }
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -1,15 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { openAccountMenu, signUpViaApi } from './support.ts';
+import { openAccountMenu, saveScreenshot, signUpViaApi } from './support.ts';
 
 // Runs in both projects: e2e/screenshots/<name>-<desktop|mobile>-<light|dark>.png
-const dir = fileURLToPath(new URL('../screenshots/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-
-async function shot(page: Page, name: string, scheme: string) {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: `${dir}${name}-${test.info().project.name}-${scheme}.png` });
+function shot(page: Page, name: string, scheme: string) {
+  return saveScreenshot(page, `${name}-${test.info().project.name}-${scheme}`);
 }
 
 for (const scheme of ['light', 'dark'] as const) {

@@ -7,18 +7,13 @@ import { Dialog } from '../../components/ui/Dialog.tsx';
 import { Field } from '../../components/ui/Field.tsx';
 import { AlertIcon, CheckIcon, CopyIcon, KeyIcon, TrashIcon } from '../../components/ui/icons.tsx';
 import { Input } from '../../components/ui/Input.tsx';
-import { Spinner } from '../../components/ui/Spinner.tsx';
+import { ListEmpty, ListLoadFailed, ListLoading } from '../../components/ui/ListStates.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
+import { useDateTimeFormat } from '../../lib/use-date-time-format.ts';
 import { useFormErrors } from '../../lib/use-form-errors.ts';
 import { useApiKeys, useCreateApiKey, useDeleteApiKey } from './hooks.ts';
 
 const FIELDS = ['name'] as const;
-
-function useDateFormat() {
-  const { i18n } = useTranslation();
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
-  return (iso: string) => format.format(new Date(iso));
-}
 
 async function copyText(text: string, fallbackInput: HTMLInputElement | null): Promise<boolean> {
   try {
@@ -183,7 +178,7 @@ function DeleteKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: 
 
 function KeyRow({ apiKey, onDelete }: { apiKey: ApiKey; onDelete: () => void }) {
   const { t } = useTranslation();
-  const formatDate = useDateFormat();
+  const date = useDateTimeFormat();
   return (
     <li className="flex items-center gap-3 px-4 py-3" data-testid="api-key-row">
       <span className="hidden size-9 shrink-0 items-center justify-center rounded-lg bg-subtle text-muted sm:inline-flex">
@@ -195,10 +190,10 @@ function KeyRow({ apiKey, onDelete }: { apiKey: ApiKey; onDelete: () => void }) 
           <code className="font-mono text-xs text-muted">{apiKey.prefix}…</code>
         </div>
         <div className="mt-0.5 text-xs text-muted">
-          {t('apiKeys.createdAt', { date: formatDate(apiKey.createdAt) })}
+          {t('apiKeys.createdAt', { date: date.format(new Date(apiKey.createdAt)) })}
           {' · '}
           {apiKey.lastUsedAt
-            ? t('apiKeys.lastUsedAt', { date: formatDate(apiKey.lastUsedAt) })
+            ? t('apiKeys.lastUsedAt', { date: date.format(new Date(apiKey.lastUsedAt)) })
             : t('apiKeys.neverUsed')}
         </div>
       </div>
@@ -237,25 +232,13 @@ export function ApiKeysPanel() {
           {t('apiKeys.listTitle')}
         </h4>
         {keys.isPending ? (
-          <div role="status" className="flex justify-center py-6 text-muted">
-            <Spinner className="size-5" />
-            <span className="sr-only">{t('app.loading')}</span>
-          </div>
+          <ListLoading label={t('app.loading')} spinnerClassName="size-5" />
         ) : keys.isError ? (
-          <Alert>
-            <div className="flex items-center justify-between gap-3">
-              <span>
-                {t('apiKeys.loadError')} {errorMessage(keys.error, t)}
-              </span>
-              <Button size="sm" variant="secondary" onClick={() => void keys.refetch()}>
-                {t('apiKeys.retry')}
-              </Button>
-            </div>
-          </Alert>
+          <ListLoadFailed retryLabel={t('apiKeys.retry')} onRetry={() => void keys.refetch()}>
+            {t('apiKeys.loadError')} {errorMessage(keys.error, t)}
+          </ListLoadFailed>
         ) : keys.data.length === 0 ? (
-          <p className="rounded-xl border border-dashed border-line px-4 py-6 text-center text-sm text-muted">
-            {t('apiKeys.empty')}
-          </p>
+          <ListEmpty>{t('apiKeys.empty')}</ListEmpty>
         ) : (
           <ul
             aria-labelledby="key-list-title"

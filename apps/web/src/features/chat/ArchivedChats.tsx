@@ -2,14 +2,13 @@ import type { Conversation } from '@tessera/shared';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
-import { Button } from '../../components/ui/Button.tsx';
 import { Dialog } from '../../components/ui/Dialog.tsx';
-import { TrashIcon } from '../../components/ui/icons.tsx';
-import { Spinner } from '../../components/ui/Spinner.tsx';
+import { ArchiveIcon, TrashIcon, UnarchiveIcon } from '../../components/ui/icons.tsx';
+import { InlineConfirm } from '../../components/ui/InlineConfirm.tsx';
+import { ListError, ListLoading, ListLoadMore } from '../../components/ui/ListStates.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useLoadMore } from '../../lib/use-load-more.ts';
 import { showToast } from '../credits/toast.ts';
-import { ArchiveIcon, UnarchiveIcon } from '../presets/icons.tsx';
 import { useArchivedConversations, useDeleteConversation, useUpdateConversation } from './api.ts';
 
 const iconBtn =
@@ -62,40 +61,25 @@ function ArchivedRow({ conversation, onOpen }: { conversation: Conversation; onO
         </button>
       </div>
       {confirming ? (
-        <div
-          role="group"
-          aria-label={t('sidebar.deleteTitle')}
+        <InlineConfirm
+          label={t('sidebar.deleteTitle')}
+          message={t('sidebar.deleteBody', { title: conversation.title })}
+          cancelLabel={t('chat.cancel')}
+          confirmLabel={t('sidebar.confirmDelete')}
+          pending={remove.isPending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() =>
+            remove.mutate(conversation.id, {
+              onError: fail,
+              onSuccess: () => {
+                if (location === href) navigate('/');
+              },
+            })
+          }
+          cancelRef={cancelRef}
+          cancelOnEscape
           className="border-t border-line px-3 py-2.5"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              e.stopPropagation();
-              setConfirming(false);
-            }
-          }}
-        >
-          <p className="text-sm text-fg">{t('sidebar.deleteBody', { title: conversation.title })}</p>
-          <div className="mt-2 flex justify-end gap-2">
-            <Button ref={cancelRef} size="sm" variant="ghost" onClick={() => setConfirming(false)}>
-              {t('chat.cancel')}
-            </Button>
-            <Button
-              size="sm"
-              variant="danger"
-              loading={remove.isPending}
-              onClick={() =>
-                remove.mutate(conversation.id, {
-                  onError: fail,
-                  onSuccess: () => {
-                    if (location === href) navigate('/');
-                  },
-                })
-              }
-            >
-              {t('sidebar.confirmDelete')}
-            </Button>
-          </div>
-        </div>
+        />
       ) : null}
     </li>
   );
@@ -109,14 +93,9 @@ function ArchivedList({ onOpen }: { onOpen: () => void }) {
   return (
     <div className="min-h-0 overflow-y-auto overscroll-contain px-5 pt-2 pb-5" data-testid="archived-list">
       {list.isPending ? (
-        <div role="status" className="flex justify-center py-6 text-muted">
-          <Spinner />
-          <span className="sr-only">{t('app.loading')}</span>
-        </div>
+        <ListLoading label={t('app.loading')} />
       ) : list.isError ? (
-        <p role="alert" className="py-3 text-sm text-danger">
-          {errorMessage(list.error, t)}
-        </p>
+        <ListError>{errorMessage(list.error, t)}</ListError>
       ) : items.length === 0 ? (
         <div className="flex flex-col items-center rounded-xl border border-dashed border-line px-4 py-8 text-center">
           <ArchiveIcon className="mb-2 size-6 text-faint" />
@@ -129,12 +108,7 @@ function ArchivedList({ onOpen }: { onOpen: () => void }) {
           ))}
         </ul>
       )}
-      <div ref={sentinel} className="h-2" />
-      {list.isFetchingNextPage ? (
-        <div className="flex justify-center py-2 text-muted">
-          <Spinner />
-        </div>
-      ) : null}
+      <ListLoadMore sentinel={sentinel} loading={list.isFetchingNextPage} />
     </div>
   );
 }

@@ -7,8 +7,8 @@ import { Button } from '../../components/ui/Button.tsx';
 import { cn } from '../../components/ui/cn.ts';
 import { Dialog } from '../../components/ui/Dialog.tsx';
 import { ChatIcon, TrashIcon } from '../../components/ui/icons.tsx';
+import { ListError, ListLoading, ListLoadMore } from '../../components/ui/ListStates.tsx';
 import { Menu, MenuItem, MenuSeparator } from '../../components/ui/Menu.tsx';
-import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { showToast } from '../credits/toast.ts';
 import {
@@ -230,13 +230,9 @@ export function ConversationList({ onNavigate }: { onNavigate?: () => void }) {
         {t('shell.conversations')}
       </h2>
       {list.isPending ? (
-        <div className="flex justify-center py-6 text-muted">
-          <Spinner />
-        </div>
+        <ListLoading />
       ) : list.isError ? (
-        <p role="alert" className="px-2.5 py-3 text-sm text-danger">
-          {errorMessage(list.error, t)}
-        </p>
+        <ListError className="px-2.5">{errorMessage(list.error, t)}</ListError>
       ) : items.length === 0 ? (
         <div className="mx-1 mt-3 flex flex-col items-center rounded-xl border border-dashed border-line px-4 py-6 text-center">
           <ChatIcon className="mb-2 size-6 text-faint" />
@@ -259,12 +255,7 @@ export function ConversationList({ onNavigate }: { onNavigate?: () => void }) {
           );
         })
       )}
-      <div ref={sentinel} className="h-2" />
-      {list.isFetchingNextPage ? (
-        <div className="flex justify-center py-2 text-muted">
-          <Spinner />
-        </div>
-      ) : null}
+      <ListLoadMore sentinel={sentinel} loading={list.isFetchingNextPage} />
     </nav>
   );
 }

@@ -1,9 +1,8 @@
 import type { Message } from '@tessera/shared';
 import { lazy, memo, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CheckIcon, CopyIcon } from '../../components/ui/icons.tsx';
+import { CheckIcon, CopyIcon, ForkIcon } from '../../components/ui/icons.tsx';
 import { Menu, MenuItem } from '../../components/ui/Menu.tsx';
-import { ForkIcon } from '../presets/icons.tsx';
 import { useNumberFormat } from '../credits/format.ts';
 import { useStreamText } from './stream-store.ts';
 

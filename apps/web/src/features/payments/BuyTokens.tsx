@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
+import { PlusIcon } from '../../components/ui/icons.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { usePaymentsEnabled } from './api.ts';
 import { closeBuyTokens, openBuyTokens, useBuyTokensOpen, useIsActiveHost } from './store.ts';
@@ -54,16 +55,7 @@ export function BuyTokensButton({ onOpen }: { onOpen?: () => void }) {
         onFocus={() => void loadModal()}
         className="focus-ring flex h-9 w-full cursor-pointer items-center justify-center gap-2 rounded-xl border border-line-strong px-3 text-sm font-medium text-fg transition-colors hover:bg-subtle"
       >
-        <svg
-          viewBox="0 0 24 24"
-          className="size-4"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth={2}
-          aria-hidden="true"
-        >
-          <path d="M12 5v14M5 12h14" strokeLinecap="round" />
-        </svg>
+        <PlusIcon className="size-4" strokeWidth={2} />
         {t('payments.buy')}
       </button>
       <BuyTokensHost />

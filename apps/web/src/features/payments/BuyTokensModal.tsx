@@ -12,13 +12,13 @@ import { Link } from 'wouter';
 import { Alert } from '../../components/ui/Alert.tsx';
 import { Button } from '../../components/ui/Button.tsx';
 import { cn } from '../../components/ui/cn.ts';
+import { Dialog } from '../../components/ui/Dialog.tsx';
 import { CheckIcon } from '../../components/ui/icons.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { useNumberFormat } from '../credits/format.ts';
 import { useCreateIntent, usePaymentOptions } from './api.ts';
 import { describeStripeError, paymentApiErrorMessage, type PaymentProblem } from './errors.ts';
 import { newCheckoutId, useMoneyFormat } from './format.ts';
-import { FullScreenDialog } from './FullScreenDialog.tsx';
 import { METHOD_MARKS } from './icons.tsx';
 import { PurchaseWaiter } from './PurchaseResult.tsx';
 import { getStripe, stripeAppearance, stripeLocale, useIsDark } from './stripe.ts';
@@ -639,17 +639,21 @@ export default function BuyTokensModal({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <FullScreenDialog
+    <Dialog
+      variant="fullscreen"
+      open
       title={t('payments.title')}
       description={t('payments.subtitle')}
       onClose={onClose}
       closable={!busy}
       closeLabel={t('payments.close')}
+      // The opener may be gone (the mobile drawer closes): then the main region takes focus.
+      fallbackFocusId="main"
     >
       {body}
       <div aria-live="polite" className="sr-only" data-testid="payments-live">
         {live}
       </div>
-    </FullScreenDialog>
+    </Dialog>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -27,12 +27,6 @@ export function useMoneyFormat(): (minor: number, currency: string) => string {
   const { i18n } = useTranslation();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   return useCallback((minor, currency) => formatMoney(minor, currency, locale), [locale]);
-}
-
-export function useDateTimeFormat(): Intl.DateTimeFormat {
-  const { i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage ?? i18n.language;
-  return useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }), [locale]);
 }
 
 /** A checkout id: crypto.randomUUID where the page is a secure context, random bytes otherwise (plain http on a LAN). */

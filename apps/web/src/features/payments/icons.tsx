@@ -1,16 +1,11 @@
 import type { PaymentMethod } from '@tessera/shared';
 import type { ReactElement, SVGProps } from 'react';
+import { Glyph } from '../../components/ui/icons.tsx';
 
 type P = SVGProps<SVGSVGElement>;
 
-/** Simple marks for the payment method tiles (decorative: the tile's text names the method). */
-function Mark({ children, ...props }: P) {
-  return (
-    <svg viewBox="0 0 32 32" aria-hidden="true" focusable="false" {...props}>
-      {children}
-    </svg>
-  );
-}
+/** Simple marks for the payment method tiles (32×32, decorative: the tile's text names the method). */
+const Mark = (p: P) => <Glyph viewBox="0 0 32 32" {...p} />;
 
 const CardMark = (p: P) => (
   <Mark {...p}>

@@ -10,7 +10,9 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/ui/Button.tsx';
 import { cn } from '../../components/ui/cn.ts';
+import { Dialog, SheetBody, SheetFooter } from '../../components/ui/Dialog.tsx';
 import { Field } from '../../components/ui/Field.tsx';
+import { SlidersIcon } from '../../components/ui/icons.tsx';
 import { Input } from '../../components/ui/Input.tsx';
 import { isApiError } from '../../lib/api.ts';
 import { errorMessage } from '../../lib/form-errors.ts';
@@ -20,9 +22,7 @@ import type { ModelChoice } from '../chat/model-store.ts';
 import { useModelChoice } from '../chat/ModelPicker.tsx';
 import { useCreatePreset } from './api.ts';
 import { setDraftSettings, useDraftSettings } from './draft.ts';
-import { SlidersIcon } from './icons.tsx';
 import { cleanParams, isCustomized, PARAM_SPECS, type ParamKey, type ParamSpec, type SettingsValue } from './params.ts';
-import { Sheet, SheetBody, SheetFooter } from './Sheet.tsx';
 
 /** "Endpoint · Model" for a choice, as the model picker shows it. */
 export function modelLabel(models: ModelsResponse | undefined, endpoint: string, model: string): string {
@@ -370,7 +370,8 @@ export function ConversationSettingsButton({ conversation }: { conversation: Con
           <span aria-hidden="true" className="absolute top-1 right-1 size-2 rounded-full bg-accent sm:static" />
         ) : null}
       </button>
-      <Sheet
+      <Dialog
+        variant="sheet"
         open={open}
         onClose={() => setOpen(false)}
         title={t('conversationSettings.title')}
@@ -378,7 +379,7 @@ export function ConversationSettingsButton({ conversation }: { conversation: Con
         testId="conversation-settings"
       >
         <SettingsForm conversation={conversation} choice={choice} onDone={() => setOpen(false)} />
-      </Sheet>
+      </Dialog>
     </>
   );
 }

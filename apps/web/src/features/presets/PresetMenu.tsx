@@ -5,7 +5,9 @@ import { useLocation } from 'wouter';
 import { Button } from '../../components/ui/Button.tsx';
 import { cn } from '../../components/ui/cn.ts';
 import { Dialog } from '../../components/ui/Dialog.tsx';
-import { CloseIcon, TrashIcon } from '../../components/ui/icons.tsx';
+import { CloseIcon, PencilIcon, PresetIcon, TrashIcon } from '../../components/ui/icons.tsx';
+import { InlineConfirm } from '../../components/ui/InlineConfirm.tsx';
+import { ListEmpty, ListError, ListLoading } from '../../components/ui/ListStates.tsx';
 import { Menu, MenuGroup, MenuItem, MenuSeparator } from '../../components/ui/Menu.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
@@ -15,7 +17,6 @@ import { setModelChoice } from '../chat/model-store.ts';
 import { useDeletePreset, usePresets, useUpdatePreset } from './api.ts';
 import { modelLabel, useSettingsSummary } from './ConversationSettings.tsx';
 import { clearDraftSettings, setDraftSettings, useDraftSettings } from './draft.ts';
-import { PencilIcon, PresetIcon } from './icons.tsx';
 
 /** Starts a new chat with a preset's model and settings (they apply from its first message). */
 export function useStartFromPreset(onNavigate?: () => void) {
@@ -160,24 +161,19 @@ function PresetRow({ preset, onStart }: { preset: Preset; onStart: (preset: Pres
         </div>
       )}
       {mode === 'confirm' ? (
-        <div role="group" aria-label={t('presets.deleteLabel', { name: preset.name })} className="mt-3">
-          <p className="text-sm text-fg">{t('presets.deleteConfirm', { name: preset.name })}</p>
-          <div className="mt-2 flex justify-end gap-2">
-            <Button ref={cancelRef} size="sm" variant="ghost" onClick={backToView}>
-              {t('conversationSettings.cancel')}
-            </Button>
-            <Button
-              size="sm"
-              variant="danger"
-              loading={remove.isPending}
-              onClick={() =>
-                remove.mutate(preset.id, { onSuccess: () => showToast(t('presets.deleted')), onError: fail })
-              }
-            >
-              {t('presets.delete')}
-            </Button>
-          </div>
-        </div>
+        <InlineConfirm
+          label={t('presets.deleteLabel', { name: preset.name })}
+          message={t('presets.deleteConfirm', { name: preset.name })}
+          cancelLabel={t('conversationSettings.cancel')}
+          confirmLabel={t('presets.delete')}
+          pending={remove.isPending}
+          onCancel={backToView}
+          onConfirm={() =>
+            remove.mutate(preset.id, { onSuccess: () => showToast(t('presets.deleted')), onError: fail })
+          }
+          cancelRef={cancelRef}
+          className="mt-3"
+        />
       ) : null}
     </li>
   );
@@ -211,17 +207,11 @@ export function ManagePresetsDialog({
     >
       <div className="min-h-0 overflow-y-auto px-5 pt-2 pb-5" data-testid="presets-dialog">
         {presets.isPending ? (
-          <div className="flex justify-center py-6 text-muted">
-            <Spinner />
-          </div>
+          <ListLoading />
         ) : presets.isError ? (
-          <p role="alert" className="py-3 text-sm text-danger">
-            {errorMessage(presets.error, t)}
-          </p>
+          <ListError>{errorMessage(presets.error, t)}</ListError>
         ) : items.length === 0 ? (
-          <p className="rounded-xl border border-dashed border-line px-4 py-6 text-center text-sm text-muted">
-            {t('presets.empty')}
-          </p>
+          <ListEmpty>{t('presets.empty')}</ListEmpty>
         ) : (
           <ul className="space-y-2">
             {items.map((p) => (

@@ -1,28 +1,22 @@
 import { PROVIDER_KEY_MAX_LENGTH, putProviderKeySchema, type ProviderKey } from '@tessera/shared';
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert } from '../../components/ui/Alert.tsx';
 import { Button } from '../../components/ui/Button.tsx';
 import { cn } from '../../components/ui/cn.ts';
 import { AlertIcon, EyeIcon, EyeOffIcon, KeyIcon, TrashIcon } from '../../components/ui/icons.tsx';
 import { inputClass } from '../../components/ui/Input.tsx';
-import { Spinner } from '../../components/ui/Spinner.tsx';
+import { ListEmpty, ListLoadFailed, ListLoading } from '../../components/ui/ListStates.tsx';
 import { isApiError } from '../../lib/api.ts';
 import { errorMessage } from '../../lib/form-errors.ts';
+import { useDateTimeFormat } from '../../lib/use-date-time-format.ts';
 import { takeProviderKeyFocus } from './focus.ts';
 import { useProviderKeys, useRemoveProviderKey, useSaveProviderKey } from './hooks.ts';
-
-function useDateFormat() {
-  const { i18n } = useTranslation();
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
-  return (iso: string) => format.format(new Date(iso));
-}
 
 type Feedback = { tone: 'error' | 'done'; text: string } | null;
 
 function KeyStatus({ providerKey }: { providerKey: ProviderKey }) {
   const { t } = useTranslation();
-  const formatDate = useDateFormat();
+  const date = useDateTimeFormat();
   if (providerKey.status === 'unreadable') {
     return (
       <p className="flex items-start gap-1.5 text-sm text-danger">
@@ -47,7 +41,9 @@ function KeyStatus({ providerKey }: { providerKey: ProviderKey }) {
           t('providerKeys.saved')
         )}
       </span>
-      {providerKey.updatedAt ? ` · ${t('providerKeys.updatedAt', { date: formatDate(providerKey.updatedAt) })}` : null}
+      {providerKey.updatedAt
+        ? ` · ${t('providerKeys.updatedAt', { date: date.format(new Date(providerKey.updatedAt)) })}`
+        : null}
     </p>
   );
 }
@@ -218,25 +214,13 @@ export function ProviderKeysPanel() {
     <div className="space-y-6">
       <p className="text-sm text-muted">{t('providerKeys.description')}</p>
       {keys.isPending ? (
-        <div role="status" className="flex justify-center py-6 text-muted">
-          <Spinner className="size-5" />
-          <span className="sr-only">{t('app.loading')}</span>
-        </div>
+        <ListLoading label={t('app.loading')} spinnerClassName="size-5" />
       ) : keys.isError ? (
-        <Alert>
-          <div className="flex items-center justify-between gap-3">
-            <span>
-              {t('providerKeys.loadError')} {errorMessage(keys.error, t)}
-            </span>
-            <Button size="sm" variant="secondary" onClick={() => void keys.refetch()}>
-              {t('providerKeys.retry')}
-            </Button>
-          </div>
-        </Alert>
+        <ListLoadFailed retryLabel={t('providerKeys.retry')} onRetry={() => void keys.refetch()}>
+          {t('providerKeys.loadError')} {errorMessage(keys.error, t)}
+        </ListLoadFailed>
       ) : keys.data.length === 0 ? (
-        <p className="rounded-xl border border-dashed border-line px-4 py-6 text-center text-sm text-muted">
-          {t('providerKeys.empty')}
-        </p>
+        <ListEmpty>{t('providerKeys.empty')}</ListEmpty>
       ) : (
         <ul
           aria-label={t('providerKeys.listLabel')}

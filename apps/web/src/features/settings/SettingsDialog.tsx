@@ -2,11 +2,10 @@ import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'rea
 import { useTranslation } from 'react-i18next';
 import { cn } from '../../components/ui/cn.ts';
 import { Dialog } from '../../components/ui/Dialog.tsx';
-import { KeyIcon, MonitorIcon, MoonIcon, SettingsIcon, SunIcon } from '../../components/ui/icons.tsx';
+import { KeyIcon, MonitorIcon, MoonIcon, PlugIcon, SettingsIcon, SunIcon } from '../../components/ui/icons.tsx';
 import { LANGUAGES } from '../../i18n/index.ts';
 import { ApiKeysPanel } from '../api-keys/ApiKeysPanel.tsx';
 import { useModels } from '../chat/api.ts';
-import { PlugIcon } from '../provider-keys/PlugIcon.tsx';
 import { ProviderKeysPanel } from '../provider-keys/ProviderKeysPanel.tsx';
 import type { SettingsSection } from '../shell/context.ts';
 import { useLanguage } from './language.ts';
