@@ -22,6 +22,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/regis
 import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
 import { createChatService, type ChatService } from './chat/service.ts';
 import { chatRoutes } from './chat/routes.ts';
+import { createReplyRelay } from './chat/relay.ts';
 import { openAIRoutes } from './openai-api/routes.ts';
 import { providerKeyRoutes } from './providers/user-keys-routes.ts';
 import { presetRoutes } from './presets/routes.ts';
@@ -149,7 +150,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     config,
     log: app.log,
   });
-  await app.register(chatRoutes, { store, chat, providers });
+  const relay = redis ? createReplyRelay(redis) : null;
+  await app.register(chatRoutes, { store, chat, providers, relay });
   await app.register(openAIRoutes, { providers, ledger, config });
   await app.register(providerKeyRoutes, { db: database.db, secret, providers });
   await app.register(presetRoutes, { db: database.db });
@@ -170,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     await chat.stopAll();
   });
+  app.addHook('onClose', async () => relay?.close());
   if (web) await app.register(webPlugin, { build: web });
 
   app.setNotFoundHandler((request, reply) => {

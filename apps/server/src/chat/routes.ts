@@ -18,6 +18,7 @@ import { requireUser } from '../auth/guard.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
 import type { ChatService } from './service.ts';
+import type { ReplyRelay } from './relay.ts';
 import { openSse } from './sse.ts';
 
 const POLL_MS = 500;
@@ -27,11 +28,13 @@ export interface ChatRouteDeps {
   store: ConversationStore;
   chat: ChatService;
   providers: ProviderRegistry;
+  /** Shares replies with other instances through Redis, when there is one. */
+  relay: ReplyRelay | null;
 }
 
 const messageIdParams = z.object({ messageId: z.string().min(1).max(100) });
 
-export async function chatRoutes(app: FastifyInstance, { store, chat, providers }: ChatRouteDeps) {
+export async function chatRoutes(app: FastifyInstance, { store, chat, providers, relay }: ChatRouteDeps) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['chat'];
 
@@ -163,6 +166,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers 
       const sse = openSse(request, reply);
       sse.send(startEvent);
       const unsubscribe = run.subscribe(sse.send, sse.end);
+      relay?.attach(run);
       launch();
       await sse.closed;
       unsubscribe();
@@ -190,7 +194,21 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers 
         unsubscribe();
         return;
       }
-      // Written on another instance (or finished): follow the saved text until it is done.
+      // Written on another instance: follow it through Redis when there is one.
+      if (relay) {
+        const followed = await relay.follow(
+          message.id,
+          (text) =>
+            sse.send({ type: 'snapshot', message: { ...toMessage(message), content: text, status: 'streaming' } }),
+          sse.send,
+          sse.closed,
+        );
+        if (followed) {
+          sse.end();
+          return;
+        }
+      }
+      // Otherwise (or finished): follow the saved text until it is done.
       let last = toMessage(message);
       sse.send({ type: 'snapshot', message: last });
       const deadline = Date.now() + POLL_LIMIT_MS;
