@@ -8,11 +8,13 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { randomUUID } from 'node:crypto';
+import { createOpenAI } from '@ai-sdk/openai';
 import { buildApp } from '../apps/server/src/app.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase } from '../apps/server/src/db/client.ts';
 import { conversations, messages, users } from '../apps/server/src/db/schema.ts';
 import { postgresTestDatabase } from '../apps/server/src/test/databases.ts';
+import { readReply } from '../apps/server/src/providers/stream.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STREAM_TOKENS = 1_000;
@@ -23,11 +25,17 @@ function start(
   env: NodeJS.ProcessEnv,
   ready: RegExp,
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_PROFILE=1 writes a CPU profile of the Tessera server (not of the fake provider) to /tmp/prof.
+  const profile = process.env.BENCH_PROFILE && args[0] === 'apps/server/src/main.ts';
+  const child = spawn(
+    process.execPath,
+    [...(profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -50,33 +58,36 @@ function rssMb(pid: number): number {
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 }
 const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** Reads an SSE response; returns the time to the first text and the number of text events. */
-async function consume(response: Response, isText: (event: string, data: string) => boolean, started: number) {
+/**
+ * Reads an SSE response; returns the time to the first text and the tokens it carried, as the
+ * stream's own final usage reports them (Tessera sends the tokens of one tick as one delta event,
+ * so events are not tokens; the provider's usage and Tessera's are the same count).
+ */
+async function consume(
+  response: Response,
+  isText: (event: string, data: string) => boolean,
+  tokensOf: (event: string, data: string) => number | undefined,
+  started: number,
+) {
   let first = NaN;
-  let chunks = 0;
-  let finished = false;
+  let tokens = 0;
   const parser = createParser({
     onEvent: (e) => {
-      if (isText(e.event ?? '', e.data)) {
-        if (Number.isNaN(first)) first = performance.now() - started;
-        chunks += 1;
-      }
-      if (e.event === 'title' || (e.event === 'done' && !finishedNeedsTitle)) finished = true;
+      if (Number.isNaN(first) && isText(e.event ?? '', e.data)) first = performance.now() - started;
+      tokens = tokensOf(e.event ?? '', e.data) ?? tokens;
     },
   });
-  const finishedNeedsTitle = false;
-  void finishedNeedsTitle;
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
     parser.feed(value);
   }
-  return { first, chunks, finished, end: performance.now() - started };
+  return { first, tokens, end: performance.now() - started };
 }
 
 const fake = await start(
@@ -138,9 +149,31 @@ try {
         });
         return consume(
           response,
-          (event, data) => event === 'response.output_text.delta' || data.includes('"response.output_text.delta"'),
+          (event) => event === 'response.output_text.delta',
+          (event, data) =>
+            event === 'response.completed'
+              ? (JSON.parse(data) as { response: { usage: { output_tokens: number } } }).response.usage.output_tokens
+              : undefined,
           t0,
         );
+      }),
+    );
+  // The AI SDK's provider alone, in this process, on the same stream, read as cheaply as Tessera reads
+  // it (no HTTP server, database or SSE): the ceiling of any relay built on the provider packages.
+  const provider = createOpenAI({ baseURL: `${fakeUrl}/v1`, apiKey: 'bench' });
+  const sdkAlone = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, async () => {
+        const t0 = performance.now();
+        let first = NaN;
+        let tokens = 0;
+        const options = { messages: [{ role: 'user' as const, content: 'Hi' }], maxOutputTokens: 4096 };
+        await readReply(provider('gpt-4o-mini'), options, (part) => {
+          if (part.type === 'text' && Number.isNaN(first)) first = performance.now() - t0;
+          else if (part.type === 'finish') tokens = part.usage?.outputTokens ?? 0;
+          else if (part.type === 'error') throw part.error;
+        });
+        return { first, tokens, end: performance.now() - t0 };
       }),
     );
   const through = (n: number, content = 'Hi') =>
@@ -152,20 +185,34 @@ try {
           headers,
           body: JSON.stringify({ action: 'send', parentId: null, content, endpoint: 'openai', model: 'gpt-4o-mini' }),
         });
-        return consume(response, (event) => event === 'delta', t0);
+        return consume(
+          response,
+          (event) => event === 'delta',
+          (event, data) =>
+            event === 'done'
+              ? ((JSON.parse(data) as { message: { usage: { outputTokens: number } | null } }).message.usage
+                  ?.outputTokens ?? 0)
+              : undefined,
+          t0,
+        );
       }),
     );
 
   await through(2);
   await direct(2);
+  await sdkAlone(2);
+  const rate = async <R extends { tokens: number }>(run: () => Promise<R[]>) => {
+    const t0 = performance.now();
+    const results = await run();
+    return { results, rate: results.reduce((s, r) => s + r.tokens, 0) / ((performance.now() - t0) / 1000) };
+  };
   const streamRows: string[] = [];
   for (const n of LEVELS) {
-    const d0 = performance.now();
-    const d = await direct(n);
-    const directRate = d.reduce((s, r) => s + r.chunks, 0) / ((performance.now() - d0) / 1000);
-    const t0 = performance.now();
-    const t = await through(n);
-    const throughRate = t.reduce((s, r) => s + r.chunks, 0) / ((performance.now() - t0) / 1000);
+    const { results: d, rate: directRate } = await rate(() => direct(n));
+    const { rate: sdkRate } = await rate(() => sdkAlone(n));
+    const cpu0 = cpuMs(pid);
+    const { results: t, rate: throughRate } = await rate(() => through(n));
+    const cpuPerStream = (cpuMs(pid) - cpu0) / n;
     const added = (p: number) =>
       Math.max(
         0,
@@ -179,7 +226,7 @@ try {
           ),
       ).toFixed(0);
     streamRows.push(
-      `| ${n} | ${directRate.toFixed(0)} | ${throughRate.toFixed(0)} | ${(throughRate / directRate).toFixed(2)} | ${added(50)} | ${added(99)} | ${rssMb(pid)} |`,
+      `| ${n} | ${directRate.toFixed(0)} | ${sdkRate.toFixed(0)} (${(sdkRate / directRate).toFixed(2)}) | ${throughRate.toFixed(0)} | ${(throughRate / directRate).toFixed(2)} | ${t.filter((r) => r.tokens === 0).length} | ${added(50)} | ${added(99)} | ${cpuPerStream.toFixed(0)} | ${rssMb(pid)} |`,
     );
   }
 
@@ -201,9 +248,9 @@ try {
 
   console.log(`\nStreams of ${STREAM_TOKENS} tokens (fake provider as fast as it can; tokens/s summed over streams)\n`);
   console.log(
-    '| concurrent | direct tokens/s | through Tessera tokens/s | ratio | added TTFT p50 ms | added TTFT p99 ms | server RSS MB |',
+    '| concurrent | direct tokens/s | AI SDK provider alone, in-process tokens/s (÷ direct) | through Tessera tokens/s | ratio | failed streams | added TTFT p50 ms | added TTFT p99 ms | server CPU ms per stream | server RSS MB |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of streamRows) console.log(row);
   console.log('\nNew chats (20-word question, 20-token answer, title included)\n');
   console.log('| chats | chats/s | first chunk p50 ms | first chunk p99 ms | server CPU ms per chat |');

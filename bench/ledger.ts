@@ -2,7 +2,7 @@
 // rate of a bare single-row UPDATE through the same driver in the same run.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { createLedger } from '../apps/server/src/billing/ledger.ts';
+import { createLedger, hotRows } from '../apps/server/src/billing/ledger.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase, type Database } from '../apps/server/src/db/client.ts';
 import { users } from '../apps/server/src/db/schema.ts';
@@ -49,12 +49,22 @@ for (const target of testDatabases) {
   await Promise.all(pool.slice(0, CONCURRENCY).map((id) => ledger.openAccount(id)));
   for (const id of pool.slice(CONCURRENCY)) await ledger.openAccount(id);
 
+  // Through the same client path as the ledger's statements (on PostgreSQL a named prepared statement).
   const bare = await rate((i) =>
-    database.db.execute(sql`update balances set updated_at = now() where user_id = ${pool[i % CONCURRENCY]!}`),
+    hotRows(
+      database.db,
+      'bench_bare',
+      sql`update balances set updated_at = now() where user_id = ${pool[i % CONCURRENCY]!}`,
+    ),
   );
   let next = CONCURRENCY;
-  // Every claim is by a different user, so each one is a real credit, not a refusal.
-  const claims = await rate(() => ledger.claim(pool[next++ % pool.length]!));
+  // Every claim is by a different user, so each one is a real credit, not a refusal (it stops
+  // early when every user has claimed).
+  const claims = await rate(async () => {
+    const user = pool[next++];
+    if (!user) return false;
+    await ledger.claim(user);
+  });
   const held: string[] = [];
   const holds = await rate(async (i) => {
     const reservationId = randomUUID();

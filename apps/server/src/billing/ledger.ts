@@ -1,4 +1,6 @@
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { Transaction, TransactionKind, TransactionQuery } from '@tessera/shared';
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
@@ -48,6 +50,21 @@ export interface Settlement {
 }
 
 const HOUR_MS = 3_600_000;
+
+const dialect = new PgDialect();
+
+/**
+ * Runs one of the ledger's frequent statements (claim, hold, settlement). On PostgreSQL it is a
+ * named prepared statement, parsed and planned once per connection: planning the settlement cost
+ * about as much as running it (docs/benchmarks.md). PGlite has no named statements: there it is a
+ * plain query. The SQL text must not vary between calls (every value is a parameter).
+ */
+export async function hotRows<T>(db: Db, name: string, query: SQL): Promise<T[]> {
+  const client = (db as { $client?: unknown }).$client;
+  if (!(client instanceof pg.Pool)) return queryRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return (await client.query<T & pg.QueryResultRow>({ name, text, values: params })).rows;
+}
 
 function toTransaction(row: typeof transactions.$inferSelect): Transaction {
   return {
@@ -218,8 +235,9 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
       const key = `claim:${userId}:${Math.floor(now.getTime() / claimMs)}`;
       let rows: { balance_after: unknown }[] = [];
       try {
-        rows = await queryRows(
+        rows = await hotRows(
           db,
+          'ledger_claim',
           sql`
           with claimed as (
             update balances set credits = credits + ${amount}::bigint, last_claim_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
@@ -263,8 +281,9 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
       await refillIfDue(input.userId);
       const now = clock();
       const hold = async () =>
-        queryRows<{ balance_after: unknown }>(
+        hotRows<{ balance_after: unknown }>(
           db,
+          'ledger_hold',
           sql`
           with held as (
             update balances set credits = credits - ${input.amount}::bigint, updated_at = ${now}::timestamptz
@@ -307,44 +326,48 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
       const cost = Math.max(0, Math.ceil(input.cost));
       const description = input.description ?? 'Reply';
       const usage = input.usage;
-      // One statement: claim the reservation, lock the balance, and write the balance and both
-      // ledger rows from the same locked values. A second settle finds no held reservation.
-      const rows = await queryRows<{ kind: string; amount: unknown; balance_after: unknown }>(
+      // One statement: claim the reservation, lock the balance and compute the charge from the
+      // locked row, and write the balance and both ledger rows from those same values. A second
+      // settle finds no held reservation.
+      const rows = await hotRows<{ kind: string; amount: unknown; balance_after: unknown }>(
         db,
+        'ledger_settle',
         sql`
         with claimed as (
           update reservations set status = 'settled', settled_at = ${now}::timestamptz
           where id = ${input.reservationId} and status = 'held'
           returning user_id, amount
-        ), locked as (
-          select b.user_id, b.credits from balances b join claimed c on c.user_id = b.user_id for update of b
         ), charge as (
-          select l.user_id, c.amount as held, l.credits + c.amount as available,
-                 least(${cost}::bigint, l.credits + c.amount) as charged
-          from locked l join claimed c on c.user_id = l.user_id
+          select b.user_id, c.amount as held, b.credits + c.amount as available,
+                 least(${cost}::bigint, b.credits + c.amount) as charged
+          from balances b join claimed c on c.user_id = b.user_id for update of b
         ), updated as (
           update balances set credits = charge.available - charge.charged, updated_at = ${now}::timestamptz
           from charge where balances.user_id = charge.user_id
-          returning balances.credits
         )
+        -- Two entries from the one locked row: the hold comes back (release), then the real cost is
+        -- spent. (A data-modifying WITH such as "updated" always runs, whether or not it is read.)
         insert into transactions (user_id, kind, amount, balance_after, idempotency_key, reservation_id, endpoint, model,
                                   conversation_id, message_id, description, input_tokens, output_tokens, cache_read_tokens,
                                   cache_write_tokens, reasoning_tokens, rates, created_at)
-        select user_id, 'release', held, available, ${`release:${input.reservationId}`}::text, ${input.reservationId}::text,
+        select c.user_id, e.kind,
+               case when e.spend then -c.charged else c.held end,
+               case when e.spend then c.available - c.charged else c.available end,
+               e.kind || ':' || ${input.reservationId}::text, ${input.reservationId}::text,
                ${input.endpoint ?? null}::text, ${input.model ?? null}::text, ${input.conversationId ?? null}::text,
-               ${input.messageId ?? null}::text, null, null, null, null, null, null, null, ${now}::timestamptz
-        from charge
-        union all
-        select user_id, 'spend', -charged, available - charged, ${`spend:${input.reservationId}`}::text,
-               ${input.reservationId}::text, ${input.endpoint ?? null}::text, ${input.model ?? null}::text,
-               ${input.conversationId ?? null}::text, ${input.messageId ?? null}::text,
-               case when charged < ${cost}::bigint
-                    then ${description}::text || ' (uncollected: ' || (${cost}::bigint - charged) || ' credits)'
+               ${input.messageId ?? null}::text,
+               case when not e.spend then null
+                    when c.charged < ${cost}::bigint
+                    then ${description}::text || ' (uncollected: ' || (${cost}::bigint - c.charged) || ' credits)'
                     else ${input.description ?? null}::text end,
-               ${usage?.inputTokens ?? null}::int, ${usage?.outputTokens ?? null}::int, ${usage?.cacheReadTokens ?? null}::int,
-               ${usage?.cacheWriteTokens ?? null}::int, ${usage?.reasoningTokens ?? null}::int,
-               ${input.rates ? JSON.stringify(input.rates) : null}::jsonb, ${now}::timestamptz
-        from charge, updated
+               case when e.spend then ${usage?.inputTokens ?? null}::int end,
+               case when e.spend then ${usage?.outputTokens ?? null}::int end,
+               case when e.spend then ${usage?.cacheReadTokens ?? null}::int end,
+               case when e.spend then ${usage?.cacheWriteTokens ?? null}::int end,
+               case when e.spend then ${usage?.reasoningTokens ?? null}::int end,
+               case when e.spend then ${input.rates ? JSON.stringify(input.rates) : null}::jsonb end,
+               ${now}::timestamptz
+        from charge c cross join (values ('release', false), ('spend', true)) as e(kind, spend)
         returning kind, amount, balance_after`,
       );
       const spend = rows.find((r) => r.kind === 'spend');

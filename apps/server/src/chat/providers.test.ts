@@ -89,7 +89,8 @@ describe('each provider kind through its AI SDK provider', () => {
     const { events } = await ask(endpoint, model);
     expect(events[0]!.type).toBe('start');
     const deltas = events.filter((e) => e.type === 'delta');
-    expect(deltas.length).toBeGreaterThan(1);
+    // Tokens that arrive together go out as one delta event (sse.test.ts), so how many there are depends on timing.
+    expect(deltas.length).toBeGreaterThanOrEqual(1);
     const done = events.at(-1) as Extract<ChatEvent, { type: 'done' }>;
     expect(done.type).toBe('done');
     const request = fake.requests.find((r) => r.protocol === protocol)!;

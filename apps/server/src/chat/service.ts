@@ -7,7 +7,7 @@ import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from 
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema.ts';
-import type { Ledger } from '../billing/ledger.ts';
+import { InsufficientCreditsError, type Ledger } from '../billing/ledger.ts';
 import { affordableHold } from '../billing/replies.ts';
 import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
 import { AppError } from '../http/errors.ts';
@@ -15,12 +15,18 @@ import type { AuthUser } from '../auth/user.ts';
 import type { ProviderRegistry, Resolved } from '../providers/registry.ts';
 import { DEMO_ENDPOINT_ID } from '../providers/demo.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
-import { streamReply } from '../providers/stream.ts';
+import { readReply } from '../providers/stream.ts';
 import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
 import { describeProviderError, IdleTimeoutError, type ReadableError } from './provider-errors.ts';
 import { Run, RunRegistry } from './run.ts';
 
-const FLUSH_MS = 750;
+/**
+ * How often a streaming reply's partial text is saved. On PostgreSQL other instances follow a reply
+ * and stop it through the database, so it is saved often. PGlite's data dir belongs to one process
+ * (it is locked), so nothing else reads it mid-reply: there the save only keeps text across a
+ * crash, and an UPDATE per stream per tick cost a third of the relay's throughput (docs/benchmarks.md).
+ */
+const FLUSH_MS = { postgres: 750, pglite: 5_000 } as const;
 /** A streaming message not written for this long belongs to a process that died. */
 const ORPHAN_AFTER_MS = 120_000;
 const TITLE_MAX_TOKENS = 24;
@@ -84,6 +90,8 @@ function toModelMessages(rows: MessageRow[]): ModelMessage[] {
 
 export interface ChatServiceDeps {
   db: Db;
+  /** Which database `db` is; it sets how often partial replies are saved (default: postgres). */
+  databaseKind?: keyof typeof FLUSH_MS;
   store: ConversationStore;
   ledger: Ledger;
   providers: ProviderRegistry;
@@ -92,8 +100,9 @@ export interface ChatServiceDeps {
 }
 
 /** Starts, streams, stops and settles generations; every path is billed. */
-export function createChatService({ db, store, ledger, providers, config, log }: ChatServiceDeps) {
+export function createChatService({ db, databaseKind, store, ledger, providers, config, log }: ChatServiceDeps) {
   const runs = new RunRegistry();
+  const flushMs = FLUSH_MS[databaseKind ?? 'postgres'];
   const billing = config.billing.enabled;
 
   async function plan(user: AuthUser, request: ChatRequest): Promise<Plan> {
@@ -231,41 +240,45 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     };
   }
 
-  /** Validates, reserves credits and stores the messages; the caller subscribes, then launches. */
-  async function start(user: AuthUser, request: ChatRequest) {
-    const p = await plan(user, request);
-    const hold = billing ? await affordableHold(ledger, user.id, p.promptTokens, p.params, p.price) : 0;
-    if (hold > 0) {
-      await ledger.reserve({
+  /**
+   * Holds the reply's worst case in one conditional statement. Only when the balance cannot cover
+   * it is the balance read, to hold a shorter reply that it can pay for (or refuse with a 402).
+   */
+  async function reserveReply(user: AuthUser, p: Plan): Promise<void> {
+    const worst = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price);
+    if (!billing || worst === 0) return;
+    const reserve = (amount: number) =>
+      ledger.reserve({
         userId: user.id,
         reservationId: p.generationId,
-        amount: hold,
+        amount,
         endpoint: p.endpointId,
         model: p.modelId,
         conversationId: p.conversationId,
         messageId: p.assistant.id,
         description: 'Reply (held until it finishes)',
       });
-      p.reserved = true;
-    }
     try {
-      await db.transaction(async (tx) => {
-        if (p.isNewConversation) {
-          await tx.insert(conversations).values({
-            id: p.conversationId,
-            userId: user.id,
-            endpoint: p.endpointId,
-            model: p.modelId,
-            systemPrompt: request.action === 'send' && request.systemPrompt?.trim() ? request.systemPrompt : null,
-            params: request.action !== 'continue' ? (request.params ?? {}) : {},
-            temporary: p.temporary,
-          });
-        }
-        if (p.userMessage) await tx.insert(messages).values(p.userMessage);
-        if (p.prefix === '' && request.action !== 'continue') {
-          await tx.insert(messages).values(p.assistant);
-        } else {
-          await tx
+      await reserve(worst);
+    } catch (error) {
+      if (!(error instanceof InsufficientCreditsError)) throw error;
+      await reserve(await affordableHold(ledger, user.id, p.promptTokens, p.params, p.price));
+    }
+    p.reserved = true;
+  }
+
+  /** Validates, reserves credits and stores the messages; the caller subscribes, then launches. */
+  async function start(user: AuthUser, request: ChatRequest) {
+    const p = await plan(user, request);
+    await reserveReply(user, p);
+    const insertsAssistant = p.prefix === '' && request.action !== 'continue';
+    // The messages and the conversation are written by one statement (atomic without a transaction's
+    // extra round trips), which returns the conversation row: no read after the writes.
+    const inserted = [...(p.userMessage ? [p.userMessage] : []), ...(insertsAssistant ? [p.assistant] : [])];
+    const written = db.$with('written', {}).as(
+      (insertsAssistant
+        ? db.insert(messages).values(inserted)
+        : db
             .update(messages)
             .set({
               status: 'streaming',
@@ -274,19 +287,37 @@ export function createChatService({ db, store, ledger, providers, config, log }:
               stopRequested: false,
               updatedAt: sql`now()`,
             })
-            .where(eq(messages.id, p.assistant.id));
-        }
-        await tx
-          .update(conversations)
-          .set({ currentLeafId: p.assistant.id, endpoint: p.endpointId, model: p.modelId, updatedAt: sql`now()` })
-          .where(eq(conversations.id, p.conversationId));
-      });
+            .where(eq(messages.id, p.assistant.id))
+      ).getSQL(),
+    );
+    let conversation: typeof conversations.$inferSelect | undefined;
+    try {
+      [conversation] = p.isNewConversation
+        ? await db
+            .with(written)
+            .insert(conversations)
+            .values({
+              id: p.conversationId,
+              userId: user.id,
+              endpoint: p.endpointId,
+              model: p.modelId,
+              systemPrompt: request.action === 'send' && request.systemPrompt?.trim() ? request.systemPrompt : null,
+              params: request.action !== 'continue' ? (request.params ?? {}) : {},
+              temporary: p.temporary,
+              currentLeafId: p.assistant.id,
+            })
+            .returning()
+        : await db
+            .with(written)
+            .update(conversations)
+            .set({ currentLeafId: p.assistant.id, endpoint: p.endpointId, model: p.modelId, updatedAt: sql`now()` })
+            .where(eq(conversations.id, p.conversationId))
+            .returning();
     } catch (error) {
       if (p.reserved) await ledger.release(p.generationId);
       throw error;
     }
 
-    const [conversation] = await db.select().from(conversations).where(eq(conversations.id, p.conversationId));
     const run = new Run(p.assistant.id, user.id);
     run.text = p.prefix;
     runs.add(run);
@@ -314,14 +345,11 @@ export function createChatService({ db, store, ledger, providers, config, log }:
     let failure: unknown = null;
     let flushed = p.prefix;
 
-    let idle: NodeJS.Timeout | undefined;
-    const armIdle = () => {
-      clearTimeout(idle);
-      idle = setTimeout(
-        () => run.abort.abort(new IdleTimeoutError(config.chat.idleTimeoutSeconds)),
-        config.chat.idleTimeoutSeconds * 1000,
-      );
-    };
+    // One timer per reply, pushed back by every part (refresh() re-arms it without a new timer).
+    const idle = setTimeout(
+      () => run.abort.abort(new IdleTimeoutError(config.chat.idleTimeoutSeconds)),
+      config.chat.idleTimeoutSeconds * 1000,
+    );
     // Partial text is written regularly so a reload elsewhere, or a crash, keeps it; a stop
     // requested through another instance is picked up on the same round trip.
     const flush = setInterval(() => {
@@ -343,20 +371,19 @@ export function createChatService({ db, store, ledger, providers, config, log }:
         .returning({ stop: messages.stopRequested })
         .then(([row]) => row?.stop && run.abort.abort('stopped'))
         .catch((error: unknown) => log.warn({ err: error }, 'could not save partial reply'));
-    }, FLUSH_MS);
+    }, flushMs);
 
     try {
-      armIdle();
-      const parts = streamReply(p.model, {
+      const options = {
         system: p.system,
         messages: p.history,
         temperature: p.params.temperature,
         topP: p.params.topP,
         maxOutputTokens: p.params.maxOutputTokens,
         abortSignal: run.abort.signal,
-      });
-      for await (const part of parts) {
-        armIdle();
+      };
+      await readReply(p.model, options, (part) => {
+        idle.refresh();
         if (part.type === 'text') {
           if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
           newText += part.text;
@@ -367,7 +394,7 @@ export function createChatService({ db, store, ledger, providers, config, log }:
         } else {
           failure = run.abort.signal.aborted ? (run.abort.signal.reason ?? 'stopped') : part.error;
         }
-      }
+      });
       if (!failure && run.abort.signal.aborted) failure = run.abort.signal.reason ?? 'stopped';
     } finally {
       clearTimeout(idle);
@@ -419,7 +446,16 @@ export function createChatService({ db, store, ledger, providers, config, log }:
       reasoningTokens: previous.reasoningTokens + (usage.reasoningTokens ?? 0),
     };
     const status = error ? 'error' : stopped ? 'stopped' : 'complete';
+    // The reply and its conversation's total in one statement (a data-modifying WITH).
+    const total = db.$with('total', {}).as(
+      db
+        .update(conversations)
+        .set({ totalCost: sql`${conversations.totalCost} + ${charged ?? 0}`, updatedAt: sql`now()` })
+        .where(eq(conversations.id, p.conversationId))
+        .getSQL(),
+    );
     const [saved] = await db
+      .with(total)
       .update(messages)
       .set({
         content: p.prefix + newText,
@@ -434,10 +470,6 @@ export function createChatService({ db, store, ledger, providers, config, log }:
       })
       .where(eq(messages.id, p.assistant.id))
       .returning();
-    await db
-      .update(conversations)
-      .set({ totalCost: sql`${conversations.totalCost} + ${charged ?? 0}`, updatedAt: sql`now()` })
-      .where(eq(conversations.id, p.conversationId));
 
     const message: Message = toMessage(saved!);
     run.finished = true;
