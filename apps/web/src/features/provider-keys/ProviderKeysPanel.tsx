@@ -206,8 +206,12 @@ export function ProviderKeysPanel() {
   useEffect(() => {
     if (!focusOn || !keys.data) return;
     const input = inputs.current.get(focusOn);
-    input?.scrollIntoView({ block: 'nearest' });
-    input?.focus();
+    // After the dialog's own opening focus (showModal focuses its first control), not before it.
+    const frame = requestAnimationFrame(() => {
+      input?.scrollIntoView({ block: 'nearest' });
+      input?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
   }, [focusOn, keys.data]);
 
   return (
