@@ -11,15 +11,23 @@ export class IdleTimeoutError extends Error {
   }
 }
 
-/** Turns whatever a provider call threw into a message a user can act on. */
-export function describeProviderError(error: unknown, generatedText: boolean): ReadableError {
-  if (RetryError.isInstance(error)) return describeProviderError(error.lastError, generatedText);
+/**
+ * Turns whatever a provider call threw into a message a user can act on. `userKey`: the call used the
+ * user's own key (an `apiKey: user_provided` endpoint), so a rejected key is theirs to fix.
+ */
+export function describeProviderError(error: unknown, generatedText: boolean, userKey = false): ReadableError {
+  if (RetryError.isInstance(error)) return describeProviderError(error.lastError, generatedText, userKey);
   if (error instanceof IdleTimeoutError) {
     return { code: 'PROVIDER_TIMEOUT', message: `${error.message}; the reply was cut off.` };
   }
   const status = APICallError.isInstance(error) ? (error.statusCode ?? 0) : 0;
   if (status === 401 || status === 403) {
-    return { code: 'PROVIDER_AUTH', message: 'The model provider rejected the API key configured for this endpoint.' };
+    return {
+      code: 'PROVIDER_AUTH',
+      message: userKey
+        ? 'The model provider rejected your API key for this endpoint; check it under Settings → Provider keys.'
+        : 'The model provider rejected the API key configured for this endpoint.',
+    };
   }
   if (status === 429) {
     return {

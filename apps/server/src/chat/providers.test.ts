@@ -113,6 +113,7 @@ describe('each provider kind through its AI SDK provider', () => {
     const last = events.at(-1) as Extract<ChatEvent, { type: 'error' }>;
     expect(last.type).toBe('error');
     expect(last.error.code).toBe('PROVIDER_AUTH');
+    expect(last.error.message).toContain('configured for this endpoint');
     expect(last.message).toMatchObject({ status: 'error', content: '', cost: 0 });
     expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(before);
   });

@@ -16,6 +16,7 @@ import type { ProviderRegistry, Resolved } from '../providers/registry.ts';
 import { DEMO_ENDPOINT_ID } from '../providers/demo.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
 import { readReply } from '../providers/stream.ts';
+import { isUserProvided } from '../providers/user-keys.ts';
 import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
 import { describeProviderError, IdleTimeoutError, type ReadableError } from './provider-errors.ts';
 import { Run, RunRegistry } from './run.ts';
@@ -61,6 +62,8 @@ type Plan = Omit<PlanInput, 'params' | 'resolved'> & {
   model: LanguageModelV3;
   promptTokens: number;
   reserved: boolean;
+  /** Called with the user's own key (a user_provided endpoint). */
+  userKey: boolean;
 };
 
 const emptyUsage = (): MessageUsage => ({
@@ -236,6 +239,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       model: resolved.model,
       promptTokens: estimatePromptTokens(texts),
       reserved: false,
+      userKey: isUserProvided(resolved.endpoint),
       wantsTitle: input.wantsTitle && config.chat.titles,
     };
   }
@@ -402,7 +406,8 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     }
 
     const stopped = failure === 'stopped';
-    const error: ReadableError | null = failure && !stopped ? describeProviderError(failure, newText !== '') : null;
+    const error: ReadableError | null =
+      failure && !stopped ? describeProviderError(failure, newText !== '', p.userKey) : null;
     if (error) log.warn({ err: failure, endpoint: p.endpointId, model: p.modelId }, 'provider call failed');
     // Without usage from the provider (stopped, cut off), bill what was sent and what arrived.
     const usage: Usage = measured ?? { inputTokens: p.promptTokens, outputTokens: countTokens(newText) };
@@ -576,10 +581,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
           .where(and(eq(messages.id, orphan.id), eq(messages.status, 'streaming')))
           .returning();
         if (!claimed || !orphan.generationId || !orphan.endpoint || !orphan.model) continue;
-        const price = await providers
-          .resolve(orphan.endpoint, orphan.model)
-          .then((r) => r.price)
-          .catch(() => null);
+        const price = providers.priceOf(orphan.endpoint, orphan.model);
         const usage = { inputTokens: 0, outputTokens: countTokens(orphan.content) };
         const cost = price ? costOf(usage, price) : 0;
         const settled = await ledger.settle({

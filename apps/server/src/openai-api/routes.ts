@@ -12,6 +12,7 @@ import type { ProviderRegistry } from '../providers/registry.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
 import { describeProviderError } from '../chat/provider-errors.ts';
 import { streamReply } from '../providers/stream.ts';
+import { isUserProvided } from '../providers/user-keys.ts';
 import { chatCompletionRequestSchema, FINISH_REASONS, type ChatCompletionRequest } from './schema.ts';
 
 const ERROR_TYPES: Record<number, string> = {
@@ -170,7 +171,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
           result = await generateText(options);
         } catch (error) {
           await settle({ inputTokens: 0, outputTokens: 0 }, true);
-          const described = describeProviderError(error, false);
+          const described = describeProviderError(error, false, isUserProvided(resolved.endpoint));
           return sendOpenAIError(reply, 502, described.message, described.code.toLowerCase());
         }
         const usage: Usage = {
@@ -243,7 +244,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
         request.log.error({ err: error, reservationId }, 'could not settle an API reply; the sweeper will release it'),
       );
       if (failure && failure !== 'aborted') {
-        const described = describeProviderError(failure, generated !== '');
+        const described = describeProviderError(failure, generated !== '', isUserProvided(resolved.endpoint));
         write({
           error: { message: described.message, type: 'server_error', param: null, code: described.code.toLowerCase() },
         });

@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatEvent, EndpointInfo, ProviderKey } from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
 import { buildApp } from '../app.ts';
+import { createLedger } from '../billing/ledger.ts';
 import { configSchema, type ConfigInput } from '../config/schema.ts';
 import { transactions, userProviderKeys } from '../db/schema.ts';
 import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
@@ -290,12 +291,33 @@ describe.each(testDatabases)('user-provided provider keys on $name', (db) => {
     expect(await balance(alice)).toBeLessThanOrEqual(before - done.message.cost!);
   });
 
+  it('bills a reply interrupted by a crash on a billing: credits endpoint at the endpoint’s price', async () => {
+    expect((await put(alice, 'byok-paid', ALICE_KEY)).statusCode).toBe(200);
+    const ledger = createLedger(t.database.db, configSchema.parse({}).billing);
+    await ledger.reserve({ userId: alice.id, reservationId: 'gen-byok-crash', amount: 50_000 });
+    const before = await balance(alice);
+    await t.database.db.execute(sql`insert into conversations (id, user_id) values ('conv-byok-crash', ${alice.id})`);
+    await t.database.db.execute(sql`
+      insert into messages (id, conversation_id, role, content, status, endpoint, model, generation_id, updated_at)
+      values ('m-byok-crash', 'conv-byok-crash', 'assistant', 'Half an answer that was saved', 'streaming',
+              'byok-paid', 'claude-haiku-4-5', 'gen-byok-crash', now() - interval '10 minutes')`);
+
+    await t.app.chat.sweepOrphans();
+
+    const [message] = (await alice.client.request({ method: 'GET', url: '/api/conversations/conv-byok-crash' })).json()
+      .messages as { cost: number }[];
+    expect(message!.cost).toBeGreaterThan(0);
+    expect(await balance(alice)).toBe(before + 50_000 - message!.cost);
+    expect(await ledger.verify()).toEqual([]);
+  });
+
   it('reports a key the provider rejects as the readable provider error, charging nothing', async () => {
     expect((await put(bob, 'byok', 'bad-key')).statusCode).toBe(200);
     const { events } = await ask(bob, 'byok', 'gpt-4o-mini');
     const last = events.at(-1) as Extract<ChatEvent, { type: 'error' }>;
     expect(last.type).toBe('error');
     expect(last.error.code).toBe('PROVIDER_AUTH');
+    expect(last.error.message).toContain('your API key');
     expect(last.message).toMatchObject({ status: 'error', content: '' });
     expect(fake.requests.map((r) => r.apiKey)).toEqual(['bad-key']);
     expect((await remove(bob, 'byok')).statusCode).toBe(204);

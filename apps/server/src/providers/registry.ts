@@ -243,6 +243,13 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
       return first ? { endpoint: first.id, model: first.models[0]!.id } : null;
     },
 
+    /** The rates of a model for billing, without its key or model list (null for an endpoint gone from the config). */
+    priceOf(endpointId: string, modelId: string): Price | null {
+      if (endpointId === DEMO_ENDPOINT_ID) return demoPrice();
+      const endpoint = endpoints.find((e) => e.id === endpointId);
+      return endpoint ? priceOf(endpoint, modelId) : null;
+    },
+
     /**
      * The model to call; 400 when the endpoint or model is not offered to users. A user_provided endpoint is
      * called with `userId`'s own key, and without one fails with PROVIDER_KEY_REQUIRED before anything else.
