@@ -451,8 +451,70 @@ describe('directives and replies', () => {
       await fetch(`${fake.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01', 'x-api-key': KEY } })
     ).json()) as { data: { type: string }[] };
     expect(anthropicList.data[0]?.type).toBe('model');
-    const geminiList = (await (await fetch(`${fake.url}/v1beta/models`)).json()) as { models: { name: string }[] };
+    const geminiList = (await (
+      await fetch(`${fake.url}/v1beta/models`, { headers: { 'x-goog-api-key': KEY } })
+    ).json()) as { models: { name: string }[] };
     expect(geminiList.models[0]?.name).toBe('models/gpt-4o-mini');
+    expect(fake.requests.map((r) => [r.protocol, r.apiKey])).toEqual([
+      ['models', null],
+      ['models', KEY],
+      ['models', KEY],
+    ]);
+  });
+
+  it('checks the credentials of Anthropic and Gemini model lists like the real APIs', async () => {
+    const status = async (path: string, headers: Record<string, string> = {}) =>
+      (await fetch(`${fake.url}${path}`, { headers })).status;
+    expect(await status('/v1/models', { 'anthropic-version': '2023-06-01' })).toBe(401);
+    expect(await status('/v1/models', { 'x-api-key': KEY })).toBe(400);
+    expect(await status('/v1/models', { 'x-api-key': 'bad-key', 'anthropic-version': '2023-06-01' })).toBe(401);
+    expect(await status('/v1beta/models')).toBe(403);
+    expect(await status(`/v1beta/models?key=${KEY}`)).toBe(200);
+    expect(await status('/v1beta/models', { 'x-goog-api-key': 'bad-key' })).toBe(400);
+    expect(await status('/v1/models')).toBe(200); // OpenAI-compatible servers often need no key
+    expect(await status('/v1/models', { authorization: 'Bearer bad-key' })).toBe(401);
+  });
+
+  it('pages Anthropic and Gemini model lists and marks non-chat Gemini models', async () => {
+    const paged = await startFakeLlm({ models: ['a', 'b', 'c', 'text-embedding-004'] });
+    try {
+      const get = async (path: string, headers: Record<string, string>) =>
+        (await (await fetch(`${paged.url}${path}`, { headers })).json()) as Record<string, unknown>;
+      const anthropicHeaders = { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' };
+      expect(await get('/v1/models?limit=2', anthropicHeaders)).toMatchObject({
+        has_more: true,
+        first_id: 'a',
+        last_id: 'b',
+      });
+      expect(await get('/v1/models?limit=2&after_id=b', anthropicHeaders)).toMatchObject({
+        data: [{ id: 'c' }, { id: 'text-embedding-004' }],
+        has_more: false,
+      });
+      const first = await get('/v1beta/models?pageSize=3', { 'x-goog-api-key': KEY });
+      expect(first.nextPageToken).toBe('3');
+      const rest = await get('/v1beta/models?pageSize=3&pageToken=3', { 'x-goog-api-key': KEY });
+      expect(rest).toEqual({
+        models: [
+          expect.objectContaining({
+            name: 'models/text-embedding-004',
+            supportedGenerationMethods: expect.not.arrayContaining(['generateContent']),
+          }),
+        ],
+      });
+    } finally {
+      await paged.close();
+    }
+  });
+
+  it('makes model lists fail or hang on request, and forgets it on reset', async () => {
+    fake.modelList.fail = 500;
+    expect((await fetch(`${fake.url}/v1/models`)).status).toBe(500);
+    fake.modelList.fail = null;
+    fake.modelList.delayMs = 5_000;
+    await expect(fetch(`${fake.url}/v1/models`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    fake.reset();
+    expect(fake.modelList).toEqual({ fail: null, delayMs: 0 });
+    expect((await fetch(`${fake.url}/v1/models`)).status).toBe(200);
   });
 });
 

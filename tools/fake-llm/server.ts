@@ -8,7 +8,8 @@ import { DEFAULT_BEHAVIOUR, DirectiveError, resolveBehaviour } from './behaviour
 import { gemini } from './gemini.ts';
 import type { Exchange, RecordedRequest } from './http.ts';
 import { sendError, sendJson } from './http.ts';
-import { DEFAULT_MODELS, modelList } from './models.ts';
+import type { ModelListBehaviour } from './models.ts';
+import { DEFAULT_MODEL_LIST_BEHAVIOUR, DEFAULT_MODELS, modelListRequest } from './models.ts';
 import { azureChat, openaiChat } from './openai-chat.ts';
 import { azureResponses, openaiResponses } from './openai-responses.ts';
 import type { ChatProtocol } from './protocol.ts';
@@ -18,6 +19,7 @@ import { planReply, promptTokens } from './reply.ts';
 export type { Behaviour } from './behaviour.ts';
 export { DEFAULT_BEHAVIOUR, parseDirectives } from './behaviour.ts';
 export type { Protocol, RecordedRequest } from './http.ts';
+export type { ModelListBehaviour } from './models.ts';
 
 export interface FakeLlmOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -28,6 +30,8 @@ export interface FakeLlmOptions {
   defaults?: Partial<Behaviour>;
   /** Model ids listed by the model-list endpoints (default gpt-4o-mini, gpt-4.1, fake-model). Chat accepts any id. */
   models?: string[];
+  /** How the model-list endpoints answer: `{ fail: 500 }`, `{ delayMs: 10_000 }` (default: at once, 200). */
+  modelList?: Partial<ModelListBehaviour>;
 }
 
 export interface FakeLlm {
@@ -38,6 +42,8 @@ export interface FakeLlm {
   requests: RecordedRequest[];
   /** The live server-wide behaviour; mutate it to change the defaults for later requests. */
   defaults: Behaviour;
+  /** The live behaviour of the model-list endpoints; mutate it to make later listings fail or hang. */
+  modelList: ModelListBehaviour;
   /** Forget recorded requests, restart the reply counter and restore the initial defaults. */
   reset(): void;
   close(): Promise<void>;
@@ -85,6 +91,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const models = options.models ?? DEFAULT_MODELS;
   const requests: RecordedRequest[] = [];
   const defaults: Behaviour = { ...initialDefaults };
+  const initialModelList: ModelListBehaviour = { ...DEFAULT_MODEL_LIST_BEHAVIOUR, ...options.modelList };
+  const modelList: ModelListBehaviour = { ...initialModelList };
   let counter = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -118,10 +126,24 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     requests.push(record);
 
     if (method === 'GET') {
-      const list = modelList(url.pathname, req.headers, models);
-      if (list) {
+      const listing = modelListRequest(url.pathname, url.searchParams, req.headers);
+      if (listing) {
         record.protocol = 'models';
-        return sendJson(res, record, list.status, list.body);
+        record.apiKey = listing.apiKey;
+        const behaviour = { ...modelList };
+        if (behaviour.delayMs > 0) {
+          // Give up waiting as soon as the client does (a timed-out fetch, or close()).
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, behaviour.delayMs);
+            res.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
+          if (res.destroyed || res.writableEnded) return;
+        }
+        const answer = listing.answer(models, behaviour);
+        return sendJson(res, record, answer.status, answer.body, answer.headers);
       }
     }
     const matched = route(method, url.pathname);
@@ -216,10 +238,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     url: `http://${host}:${address.port}`,
     requests,
     defaults,
+    modelList,
     reset() {
       requests.length = 0;
       counter = 0;
       Object.assign(defaults, initialDefaults);
+      Object.assign(modelList, initialModelList);
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -44,7 +44,7 @@ const endpointFields = z.strictObject({
    */
   billing: z.enum(['credits', 'free']).optional(),
   headers: z.record(z.string(), z.string()).default({}),
-  /** Models offered; without a list, `fetch: true` asks the endpoint's /models. */
+  /** Models offered; `fetch: true` adds those the endpoint's own API lists (not on azure or bedrock). */
   models: z
     .array(z.union([z.string().min(1), z.strictObject({ id: z.string().min(1), name: z.string().min(1).optional() })]))
     .default([]),
@@ -63,10 +63,16 @@ const endpointFields = z.strictObject({
   secretAccessKey: z.string().min(1).optional(),
   sessionToken: z.string().min(1).optional(),
 });
-export const endpointConfigSchema = endpointFields.refine(
-  (e) => !(e.kind === 'bedrock' && e.apiKey === 'user_provided'),
-  { path: ['apiKey'], message: 'user_provided is not available for bedrock: it signs with AWS credentials' },
-);
+export const endpointConfigSchema = endpointFields
+  .refine((e) => !(e.kind === 'bedrock' && e.apiKey === 'user_provided'), {
+    path: ['apiKey'],
+    message: 'user_provided is not available for bedrock: it signs with AWS credentials',
+  })
+  .refine((e) => !(e.fetch && (e.kind === 'azure' || e.kind === 'bedrock')), {
+    path: ['fetch'],
+    message:
+      'fetch is not available for azure and bedrock: list the deployment names (azure) or model ids (bedrock) under models',
+  });
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 
 const creditPackageSchema = z.strictObject({

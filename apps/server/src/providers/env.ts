@@ -50,26 +50,34 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv): EndpointConfig[] {
         : ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'],
     });
   }
-  if (env.AZURE_API_KEY && (env.AZURE_RESOURCE_NAME || env.AZURE_BASE_URL)) {
+  // Azure: the AI SDK's names and the ones Azure's own samples use (AZURE_OPENAI_*). Its models are the
+  // deployments, which no key can list here: without AZURE_DEPLOYMENTS the endpoint would be an empty group.
+  const azureKey = env.AZURE_API_KEY || env.AZURE_OPENAI_API_KEY;
+  const azureBaseURL = env.AZURE_BASE_URL || azureOpenAIBaseURL(env.AZURE_OPENAI_ENDPOINT);
+  const azureVersion = env.AZURE_API_VERSION || env.AZURE_OPENAI_API_VERSION;
+  const deployments = list(env.AZURE_DEPLOYMENTS);
+  if (azureKey && (env.AZURE_RESOURCE_NAME || azureBaseURL) && deployments.length > 0) {
     endpoints.push({
       ...base,
       id: 'azure',
       kind: 'azure',
       name: 'Azure OpenAI',
-      apiKey: env.AZURE_API_KEY,
+      apiKey: azureKey,
+      // The SDK ignores resourceName when given a baseURL; AZURE_RESOURCE_NAME wins over AZURE_OPENAI_ENDPOINT.
       ...(env.AZURE_RESOURCE_NAME ? { resourceName: env.AZURE_RESOURCE_NAME } : {}),
-      ...(env.AZURE_BASE_URL ? { baseURL: env.AZURE_BASE_URL } : {}),
-      ...(env.AZURE_API_VERSION ? { apiVersion: env.AZURE_API_VERSION } : {}),
-      models: list(env.AZURE_DEPLOYMENTS),
+      ...(azureBaseURL && (env.AZURE_BASE_URL || !env.AZURE_RESOURCE_NAME) ? { baseURL: azureBaseURL } : {}),
+      ...(azureVersion ? { apiVersion: azureVersion } : {}),
+      models: deployments,
     });
   }
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && env.AWS_REGION) {
+  const awsRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && awsRegion) {
     endpoints.push({
       ...base,
       id: 'bedrock',
       kind: 'bedrock',
       name: 'AWS Bedrock',
-      region: env.AWS_REGION,
+      region: awsRegion,
       accessKeyId: env.AWS_ACCESS_KEY_ID,
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
       ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
@@ -80,6 +88,17 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv): EndpointConfig[] {
   }
   if (env.OLLAMA_BASE_URL) endpoints.push(ollamaEndpoint(env.OLLAMA_BASE_URL));
   return endpoints;
+}
+
+/**
+ * AZURE_OPENAI_ENDPOINT is the resource's root (https://NAME.openai.azure.com/); the AI SDK's baseURL is the
+ * URL prefix before /v1/… (https://NAME.openai.azure.com/openai). A URL already ending in /openai or /openai/v1
+ * is kept as it is.
+ */
+export function azureOpenAIBaseURL(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  const root = endpoint.trim().replace(/\/+$/, '');
+  return /\/openai(\/v1)?$/i.test(root) ? root : `${root}/openai`;
 }
 
 export function ollamaEndpoint(baseUrl: string): EndpointConfig {

@@ -6,6 +6,7 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createAzure } from '@ai-sdk/azure';
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { z } from 'zod';
 import type { EndpointInfo, ModelInfo, ModelParams } from '@tessera/shared';
 import type { Config, EndpointConfig, Price } from '../config/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -15,9 +16,14 @@ import { endpointsFromEnv, OLLAMA_DEFAULT_URL, ollamaEndpoint } from './env.ts';
 import { endpointBilling, isUserProvided, type UserKey, type UserKeyStore } from './user-keys.ts';
 
 const MODEL_LIST_TTL_MS = 5 * 60_000;
-/** Model lists fetched with a user's own key: kept briefly, and only so many users at once. */
+/** A listing that failed on an endpoint with its own key is not tried again for this long (the last good list stays). */
+const FAILED_MODEL_LIST_TTL_MS = 30_000;
+/** Model lists fetched with a user's own key: kept briefly (a refused key too), and only so many users at once. */
 const USER_MODEL_LIST_TTL_MS = 60_000;
 const USER_MODEL_LISTS_MAX = 1_000;
+const MODEL_LIST_TIMEOUT_MS = 5_000;
+/** Anthropic and Gemini page their lists (up to 1000 a page); more pages than this are not asked for. */
+const MODEL_LIST_MAX_PAGES = 10;
 const FREE: Price = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
 /** A model ready to call, with its price and the endpoint's default parameters. */
@@ -75,6 +81,114 @@ function languageModelFor(endpoint: EndpointConfig, modelId: string, apiKey: str
   }
 }
 
+/**
+ * Where each kind lists its models when the endpoint has no baseURL: the host its AI SDK provider calls by default
+ * (so a key only ever goes to the endpoint's own host). Azure and Bedrock have no listing here (the config refuses
+ * `fetch: true` on them): their models are deployments or regional model ids the operator lists.
+ */
+export const MODEL_LIST_BASE_URLS = {
+  openai: 'https://api.openai.com/v1',
+  'openai-compatible': 'http://127.0.0.1:11434/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  google: 'https://generativelanguage.googleapis.com/v1beta',
+} as const;
+
+/**
+ * OpenAI's /models lists every model the key can use, most of which cannot chat: embeddings, text-to-speech,
+ * transcription (whisper, *-transcribe), images (dall-e, gpt-image), moderation, realtime and audio models,
+ * completions-only models (*-instruct, davinci, babbage), video (sora), and models that need a tool to answer
+ * (computer-use, deep-research). Fetched ids matching this are left out of the picker; listed ids are always kept.
+ */
+const OPENAI_NON_CHAT =
+  /embedding|(^|-)tts(-|$)|whisper|transcribe|dall-e|(^|-)image(-|$)|moderation|realtime|(^|-)audio(-|$)|instruct|^davinci|^babbage|^sora|computer-use|deep-research/;
+
+export function isOpenAIChatModel(id: string): boolean {
+  return !OPENAI_NON_CHAT.test(id);
+}
+
+const openaiModelList = z.object({ data: z.array(z.object({ id: z.string().min(1) })).nullish() });
+const anthropicModelList = z.object({
+  data: z.array(z.object({ id: z.string().min(1) })),
+  has_more: z.boolean().optional(),
+  last_id: z.string().nullish(),
+});
+const geminiModelList = z.object({
+  models: z
+    .array(z.object({ name: z.string().min(1), supportedGenerationMethods: z.array(z.string()).optional() }))
+    .optional(),
+  nextPageToken: z.string().optional(),
+});
+
+/**
+ * The model ids an endpoint's own API lists, asked with its kind's protocol and credentials: OpenAI and
+ * OpenAI-compatible `GET /models` with a Bearer token, Anthropic `GET /models` with x-api-key and
+ * anthropic-version, Gemini `GET /models` with x-goog-api-key (models that can generateContent, without the
+ * `models/` prefix). Redirects are refused, so a key header never follows one to another host. Throws on failure.
+ */
+export async function listModels(
+  endpoint: EndpointConfig,
+  apiKey: string | undefined,
+  timeoutMs = MODEL_LIST_TIMEOUT_MS,
+): Promise<string[]> {
+  if (endpoint.kind === 'azure' || endpoint.kind === 'bedrock') {
+    throw new Error(`${endpoint.id}: ${endpoint.kind} endpoints have no model listing`);
+  }
+  const base = (endpoint.baseURL ?? MODEL_LIST_BASE_URLS[endpoint.kind]).replace(/\/+$/, '');
+  const signal = AbortSignal.timeout(timeoutMs);
+  const get = async (path: string, query: Record<string, string>, auth: Record<string, string>) => {
+    const url = new URL(`${base}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const response = await fetch(url, { headers: { ...auth, ...endpoint.headers }, signal, redirect: 'error' });
+    if (!response.ok) throw new Error(`${endpoint.id}: listing models answered HTTP ${response.status}`);
+    return (await response.json()) as unknown;
+  };
+
+  switch (endpoint.kind) {
+    case 'openai':
+    case 'openai-compatible': {
+      const body = openaiModelList.parse(await get('/models', {}, apiKey ? { authorization: `Bearer ${apiKey}` } : {}));
+      const ids = (body.data ?? []).map((m) => m.id);
+      // An OpenAI-compatible server is the user's own (Ollama, vLLM, a gateway): whatever it lists, it serves.
+      return endpoint.kind === 'openai' ? ids.filter(isOpenAIChatModel) : ids;
+    }
+    case 'anthropic': {
+      const auth: Record<string, string> = {
+        'anthropic-version': '2023-06-01',
+        ...(apiKey && { 'x-api-key': apiKey }),
+      };
+      const ids: string[] = [];
+      let after: string | null | undefined;
+      for (let page = 0; page < MODEL_LIST_MAX_PAGES; page++) {
+        const body = anthropicModelList.parse(
+          await get('/models', { limit: '1000', ...(after && { after_id: after }) }, auth),
+        );
+        ids.push(...body.data.map((m) => m.id));
+        if (!body.has_more || !body.last_id) break;
+        after = body.last_id;
+      }
+      return ids;
+    }
+    case 'google': {
+      const auth: Record<string, string> = apiKey ? { 'x-goog-api-key': apiKey } : {};
+      const ids: string[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < MODEL_LIST_MAX_PAGES; page++) {
+        const body = geminiModelList.parse(
+          await get('/models', { pageSize: '1000', ...(token && { pageToken: token }) }, auth),
+        );
+        for (const model of body.models ?? []) {
+          if (model.supportedGenerationMethods?.includes('generateContent')) {
+            ids.push(model.name.replace(/^models\//, ''));
+          }
+        }
+        if (!body.nextPageToken) break;
+        token = body.nextPageToken;
+      }
+      return ids;
+    }
+  }
+}
+
 /** Why a user_provided endpoint cannot be used yet, in words that say what to do. */
 function keyRequired(endpoint: EndpointConfig, key: UserKey): AppError {
   const name = endpoint.name ?? endpoint.id;
@@ -91,12 +205,34 @@ function keyRequired(endpoint: EndpointConfig, key: UserKey): AppError {
       );
 }
 
+export interface ProviderRegistryOptions {
+  /** Where `discoverOllama` looks (default http://127.0.0.1:11434). */
+  ollamaUrl?: string;
+  /** How long one model listing may take (default 5 s). */
+  modelListTimeoutMs?: number;
+  /** The clock of the model-list caches (tests). */
+  now?: () => number;
+}
+
+/** A model list as last seen, kept until `until`. */
+interface ListedModels {
+  until: number;
+  models: string[];
+}
+
 /** The endpoints of the config file and the environment, each model priced, plus the demo when it applies. */
-export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = process.env) {
+export function createProviderRegistry(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  options: ProviderRegistryOptions = {},
+) {
   const fromFile = new Set(config.endpoints.map((e) => e.id));
   const endpoints = [...config.endpoints, ...endpointsFromEnv(env).filter((e) => !fromFile.has(e.id))];
-  const fetched = new Map<string, { at: number; models: string[] }>();
-  const fetchedWithUserKey = new Map<string, { at: number; models: string[] }>();
+  const now = options.now ?? Date.now;
+  const fetched = new Map<string, ListedModels>();
+  const fetchedWithUserKey = new Map<string, ListedModels>();
+  /** Listings under way, so that simultaneous requests wait for one answer instead of each asking. */
+  const listing = new Map<string, Promise<string[]>>();
   let userKeys: UserKeyStore | null = null;
   const priceTable = (endpoint: EndpointConfig | null) => ({
     overrides: endpoint?.prices,
@@ -108,15 +244,19 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
   const demoPrice = (): Price => priceFor(priceTable(null), DEMO_MODEL_ID).price;
 
   /**
-   * The endpoint's models. With `fetch: true` its /models is asked too: with the endpoint's own key, or on a
-   * user_provided endpoint with the requesting user's key only (cached per user, briefly); without a user key
-   * such an endpoint offers its configured models.
+   * The endpoint's models. With `fetch: true` its own API is asked too (see listModels): with the endpoint's own
+   * key, or on a user_provided endpoint with the requesting user's key only (cached per user, briefly); without a
+   * user key such an endpoint offers its configured models.
    */
   async function modelIds(endpoint: EndpointConfig, user?: { id: string; apiKey: string }): Promise<string[]> {
     const configured = endpoint.models.map((m) => (typeof m === 'string' ? m : m.id));
-    if (!endpoint.fetch) return configured;
+    // The config refuses fetch on azure and bedrock; an endpoint built some other way keeps its list.
+    if (!endpoint.fetch || endpoint.kind === 'azure' || endpoint.kind === 'bedrock') return configured;
     if (!isUserProvided(endpoint)) {
-      return fetchModels(endpoint, configured, endpoint.apiKey, fetched, endpoint.id, MODEL_LIST_TTL_MS);
+      return fetchModels(endpoint, configured, endpoint.apiKey, fetched, endpoint.id, {
+        ok: MODEL_LIST_TTL_MS,
+        failed: FAILED_MODEL_LIST_TTL_MS,
+      });
     }
     if (!user) return configured;
     const keyHash = createHash('sha256').update(user.apiKey).digest('base64url').slice(0, 16);
@@ -124,38 +264,40 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
     if (fetchedWithUserKey.size >= USER_MODEL_LISTS_MAX && !fetchedWithUserKey.has(cacheKey)) {
       fetchedWithUserKey.delete(fetchedWithUserKey.keys().next().value!);
     }
-    return fetchModels(endpoint, configured, user.apiKey, fetchedWithUserKey, cacheKey, USER_MODEL_LIST_TTL_MS);
+    // A key the endpoint refuses is not tried again on every page load either.
+    return fetchModels(endpoint, configured, user.apiKey, fetchedWithUserKey, cacheKey, {
+      ok: USER_MODEL_LIST_TTL_MS,
+      failed: USER_MODEL_LIST_TTL_MS,
+    });
   }
 
   async function fetchModels(
     endpoint: EndpointConfig,
     configured: string[],
     apiKey: string | undefined,
-    cache: Map<string, { at: number; models: string[] }>,
+    cache: Map<string, ListedModels>,
     cacheKey: string,
-    ttl: number,
+    ttl: { ok: number; failed: number },
   ): Promise<string[]> {
     const cached = cache.get(cacheKey);
-    if (cached && Date.now() - cached.at < ttl) return cached.models;
-    try {
-      const base = (endpoint.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-      const response = await fetch(`${base}/models`, {
-        headers: { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...endpoint.headers },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = (await response.json()) as { data?: { id: string }[] };
-      const models = [...new Set([...configured, ...(body.data ?? []).map((m) => m.id)])].sort();
+    if (cached && now() < cached.until) return cached.models;
+    const pending = listing.get(cacheKey);
+    if (pending) return pending;
+    const keep = (models: string[], forMs: number) => {
       cache.delete(cacheKey);
-      cache.set(cacheKey, { at: Date.now(), models });
+      cache.set(cacheKey, { until: now() + forMs, models });
       return models;
-    } catch {
-      // An unreachable endpoint keeps its configured models (or none) until the next look. A user's key the
-      // endpoint refuses is not tried again on every page load: the fallback is kept as long as a good answer.
-      const models = cached?.models ?? configured;
-      if (cache === fetchedWithUserKey) cache.set(cacheKey, { at: Date.now(), models });
-      return models;
-    }
+    };
+    const request = listModels(endpoint, apiKey, options.modelListTimeoutMs)
+      .then(
+        (listed) => keep([...new Set([...configured, ...listed])].sort(), ttl.ok),
+        // An unreachable, slow or refusing endpoint keeps its last good list (else its configured models, or
+        // none) and is not asked again for a while, so it cannot hold up every /api/models until its timeout.
+        () => keep(cached?.models ?? configured, ttl.failed),
+      )
+      .finally(() => listing.delete(cacheKey));
+    listing.set(cacheKey, request);
+    return request;
   }
 
   /** The credits per token a user pays: nothing on a `billing: free` endpoint. */
@@ -194,9 +336,10 @@ export function createProviderRegistry(config: Config, env: NodeJS.ProcessEnv = 
     /** Looks for Ollama on its default port once, so a local Ollama needs no configuration. */
     async discoverOllama(): Promise<void> {
       if (env.OLLAMA_BASE_URL || endpoints.some((e) => e.id === 'ollama')) return;
+      const url = options.ollamaUrl ?? OLLAMA_DEFAULT_URL;
       try {
-        const response = await fetch(`${OLLAMA_DEFAULT_URL}/api/tags`, { signal: AbortSignal.timeout(300) });
-        if (response.ok) endpoints.push(ollamaEndpoint(OLLAMA_DEFAULT_URL));
+        const response = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(300) });
+        if (response.ok) endpoints.push(ollamaEndpoint(url));
       } catch {
         // No Ollama here.
       }
