@@ -93,9 +93,10 @@ function textOf(node: ReactNode): string {
 }
 
 const components: Components = {
-  a: ({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) => (
-    <a {...props} target="_blank" rel="noopener noreferrer" />
-  ),
+  // react-markdown empties unsafe URLs (javascript:, data: …): such a link renders as plain text, not as
+  // an <a href=""> that would open the app itself in a new tab.
+  a: ({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) =>
+    props.href ? <a {...props} target="_blank" rel="noopener noreferrer" /> : <span>{props.children}</span>,
   pre: ({ children }) => <>{children}</>,
   code: ({ className, children, node }) => {
     const match = /language-([\w+#-]+)/.exec(className ?? '');

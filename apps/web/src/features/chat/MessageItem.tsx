@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { CheckIcon, CopyIcon, ForkIcon } from '../../components/ui/icons.tsx';
 import { Menu, MenuItem } from '../../components/ui/Menu.tsx';
 import { useNumberFormat } from '../credits/format.ts';
+import { useModels } from './api.ts';
+import { replyErrorText } from './reply-error.ts';
 import { useStreamText } from './stream-store.ts';
 
 const Markdown = lazy(() => import('./Markdown.tsx'));
@@ -117,6 +119,8 @@ function ForkMenu({
   return (
     <Menu
       placement="top"
+      // A user message's actions sit at the right edge: open the menu leftwards so it stays on screen.
+      className={message.role === 'user' ? 'right-0 left-auto!' : undefined}
       trigger={(props) => (
         <button {...props} disabled={disabled} className={iconBtn} aria-label={t('fork.menu')} title={t('fork.menu')}>
           <ForkIcon className="size-4" />
@@ -129,12 +133,28 @@ function ForkMenu({
   );
 }
 
-function CostDetails({ message }: { message: Message }) {
+/**
+ * Cost, tokens and timing of a reply. Shown whenever any of them exists: a reply on a free endpoint, or
+ * with billing off, has no cost but still has its tokens and timing.
+ */
+function ReplyDetails({ message }: { message: Message }) {
   const { t } = useTranslation();
   const nf = useNumberFormat();
   const [open, setOpen] = useState(false);
-  if (message.cost === null) return null;
   const u = message.usage;
+  // A reply that failed before any text cost nothing and used nothing worth showing.
+  if (message.status === 'error' && !message.content && !message.cost) return null;
+  const label =
+    message.cost !== null ? (
+      <span data-testid="message-cost">{t('credits.amount', { value: nf.format(message.cost) })}</span>
+    ) : u && u.inputTokens + u.outputTokens > 0 ? (
+      <span data-testid="message-tokens">
+        {t('chat.details.tokens', { value: nf.format(u.inputTokens + u.outputTokens) })}
+      </span>
+    ) : message.durationMs !== null ? (
+      t('chat.details.ms', { value: nf.format(message.durationMs) })
+    ) : null;
+  if (label === null) return null;
   const rows: [string, string][] = [[t('chat.details.model'), message.model ?? '—']];
   if (u) {
     rows.push([t('chat.details.input'), nf.format(u.inputTokens)]);
@@ -155,9 +175,9 @@ function CostDetails({ message }: { message: Message }) {
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
         className="focus-ring cursor-pointer rounded-md px-1.5 py-1 text-xs text-faint tabular-nums hover:bg-subtle hover:text-fg"
-        data-testid="message-cost"
+        data-testid="message-details"
       >
-        {t('credits.amount', { value: nf.format(message.cost) })}
+        {label}
       </button>
       {open ? (
         <dl className="absolute bottom-full left-0 z-20 mb-1 grid w-60 grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-xl border border-line bg-elevated p-3 text-xs shadow-lg">
@@ -171,6 +191,23 @@ function CostDetails({ message }: { message: Message }) {
       ) : null}
     </div>
   );
+}
+
+/** Only a rejected key needs the endpoint's key kind: the models query is read for that case alone. */
+function ErrorText({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  return (
+    <span className="min-w-0 flex-1 break-words">
+      {message.error?.code === 'PROVIDER_AUTH' ? <AuthErrorText message={message} /> : replyErrorText(message.error, t)}
+    </span>
+  );
+}
+
+function AuthErrorText({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  const { data } = useModels();
+  const endpoint = data?.endpoints.find((e) => e.id === message.endpoint);
+  return <>{replyErrorText(message.error, t, endpoint ? endpoint.userKey !== 'none' : undefined)}</>;
 }
 
 function EditBox({
@@ -282,6 +319,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
             >
               <Icon d={EDIT} />
             </button>
+            <ForkMenu message={message} disabled={busy} onFork={actions.onFork} />
             <BranchArrows view={view} onSwitch={actions.onSwitch} />
           </div>
         ) : null}
@@ -289,7 +327,12 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
     );
   }
 
-  const canContinue = !streaming && (message.finishReason === 'length' || message.status === 'stopped');
+  // Cut off by the length limit, stopped, or failed after some text (the server continues all of those).
+  const canContinue =
+    !streaming &&
+    (message.finishReason === 'length' ||
+      message.status === 'stopped' ||
+      (message.status === 'error' && message.content.trim() !== ''));
   return (
     <div
       className="group flex flex-col gap-1"
@@ -309,7 +352,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
           role="alert"
           className="mt-1 flex flex-wrap items-center gap-3 rounded-xl bg-danger-soft px-3.5 py-2.5 text-sm text-danger"
         >
-          <span className="min-w-0 flex-1">{message.error?.message || t('chat.replyFailed')}</span>
+          <ErrorText message={message} />
           <button
             type="button"
             disabled={busy}
@@ -323,7 +366,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
       {message.status === 'stopped' ? <p className="text-xs text-faint">{t('chat.stopped')}</p> : null}
       {!streaming ? (
         <div className="-ml-1.5 flex flex-wrap items-center gap-0.5">
-          <CopyMessage text={message.content} />
+          {message.content ? <CopyMessage text={message.content} /> : null}
           <button
             type="button"
             className={iconBtn}
@@ -347,7 +390,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
           ) : null}
           <ForkMenu message={message} disabled={busy} onFork={actions.onFork} />
           <BranchArrows view={view} onSwitch={actions.onSwitch} />
-          <CostDetails message={message} />
+          <ReplyDetails message={message} />
         </div>
       ) : null}
     </div>
