@@ -49,7 +49,7 @@ describe.each(testDatabases)('the ledger on $name', (db) => {
       usage: { inputTokens: 100, outputTokens: 98 },
       rates: { input: 2.5, output: 10 },
     });
-    expect(settled).toEqual({ charged: 1_234, shortfall: 0, balance: 8_766 });
+    expect(settled).toEqual({ charged: 1_234, shortfall: 0, alsoCharged: 0, balance: 8_766 });
     expect(await ledger.settle({ reservationId, cost: 9_999 })).toBeNull();
     expect(await ledger.release(reservationId)).toBeNull();
     expect(await ledger.balance(user)).toBe(8_766);
@@ -73,10 +73,56 @@ describe.each(testDatabases)('the ledger on $name', (db) => {
     expect(await ledger.settle({ reservationId, cost: 1_500, description: 'Reply' })).toEqual({
       charged: 1_000,
       shortfall: 500,
+      alsoCharged: 0,
       balance: 0,
     });
     const spend = (await ledger.history(user, { limit: 1, kind: ['spend'] })).items[0]!;
     expect(spend.description).toMatch(/uncollected: 500 credits/);
+  });
+
+  it('settles a second charge from the same hold on its own spend row, after the first', async () => {
+    const ledger = createLedger(database.db, billing({ startBalance: 10_000 }));
+    const user = await newUser(database);
+    await ledger.openAccount(user);
+    const reservationId = randomUUID();
+    await ledger.reserve({ userId: user, reservationId, amount: 3_000 });
+    const settled = await ledger.settle({
+      reservationId,
+      cost: 1_200,
+      usage: { inputTokens: 10, outputTokens: 20 },
+      description: 'Reply',
+      messageId: 'm-1',
+      also: { cost: 150, usage: { inputTokens: 40, outputTokens: 5 }, description: 'Conversation title' },
+    });
+    expect(settled).toEqual({ charged: 1_200, shortfall: 0, alsoCharged: 150, balance: 8_650 });
+    const spends = (await ledger.history(user, { limit: 5, kind: ['spend'] })).items;
+    expect(spends.map((s) => [s.description, s.amount, s.inputTokens, s.outputTokens, s.messageId]).sort()).toEqual([
+      ['Conversation title', -150, 40, 5, null],
+      ['Reply', -1_200, 10, 20, 'm-1'],
+    ]);
+    expect(await ledger.settle({ reservationId, cost: 1, also: { cost: 1, description: 'x' } })).toBeNull();
+    expect(await ledger.balance(user)).toBe(8_650);
+    expect(await ledger.verify()).toEqual([]);
+  });
+
+  it('charges the second charge only from what the first leaves, recording its shortfall', async () => {
+    const ledger = createLedger(database.db, billing({ startBalance: 1_000 }));
+    const user = await newUser(database);
+    await ledger.openAccount(user);
+    const reservationId = randomUUID();
+    await ledger.reserve({ userId: user, reservationId, amount: 1_000 });
+    const settled = await ledger.settle({
+      reservationId,
+      cost: 900,
+      description: 'Reply',
+      also: { cost: 300, description: 'Conversation title' },
+    });
+    expect(settled).toEqual({ charged: 900, shortfall: 0, alsoCharged: 100, balance: 0 });
+    const title = (await ledger.history(user, { limit: 5, kind: ['spend'] })).items.find((s) =>
+      s.description?.startsWith('Conversation title'),
+    )!;
+    expect(title.description).toMatch(/uncollected: 200 credits/);
+    expect(await ledger.verify()).toEqual([]);
   });
 
   it('refuses a hold the balance cannot cover, naming balance and requirement', async () => {

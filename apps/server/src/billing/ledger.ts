@@ -46,7 +46,16 @@ export interface Settlement {
   charged: number;
   /** What the reply cost beyond what the user could pay (recorded, not hidden). */
   shortfall: number;
+  /** What the second charge (`also`) took. */
+  alsoCharged: number;
   balance: number;
+}
+
+/** A second charge settled from the same reservation, on its own spend row. */
+export interface ExtraCharge {
+  cost: number;
+  usage?: Usage;
+  description: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -317,19 +326,23 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
     /**
      * Ends a reservation: the hold comes back and the real cost is spent. A cost above what the
      * user can pay is charged as far as the balance goes; the rest is recorded as a shortfall.
-     * Settling twice is a no-op that returns null.
+     * `also` is a second charge held by the same reservation (a new conversation's title, written
+     * alongside its first reply): its own spend row, charged after the main one. Settling twice is
+     * a no-op that returns null.
      */
     async settle(
-      input: { reservationId: string; cost: number; usage?: Usage; rates?: Price } & ChargeContext,
+      input: { reservationId: string; cost: number; usage?: Usage; rates?: Price; also?: ExtraCharge } & ChargeContext,
     ): Promise<Settlement | null> {
       const now = clock();
       const cost = Math.max(0, Math.ceil(input.cost));
+      const alsoCost = input.also ? Math.max(0, Math.ceil(input.also.cost)) : null;
       const description = input.description ?? 'Reply';
       const usage = input.usage;
-      // One statement: claim the reservation, lock the balance and compute the charge from the
-      // locked row, and write the balance and both ledger rows from those same values. A second
+      const alsoUsage = input.also?.usage;
+      // One statement: claim the reservation, lock the balance and compute the charges from the
+      // locked row, and write the balance and the ledger rows from those same values. A second
       // settle finds no held reservation.
-      const rows = await hotRows<{ kind: string; amount: unknown; balance_after: unknown }>(
+      const rows = await hotRows<{ part: number; amount: unknown; balance_after: unknown }>(
         db,
         'ledger_settle',
         sql`
@@ -337,43 +350,61 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
           update reservations set status = 'settled', settled_at = ${now}::timestamptz
           where id = ${input.reservationId} and status = 'held'
           returning user_id, amount
-        ), charge as (
-          select b.user_id, c.amount as held, b.credits + c.amount as available,
-                 least(${cost}::bigint, b.credits + c.amount) as charged
+        ), locked as (
+          select b.user_id, c.amount as held, b.credits + c.amount as available
           from balances b join claimed c on c.user_id = b.user_id for update of b
+        ), charge as (
+          select l.*, least(${cost}::bigint, l.available) as charged,
+                 least(coalesce(${alsoCost}::bigint, 0), l.available - least(${cost}::bigint, l.available)) as also_charged
+          from locked l
         ), updated as (
-          update balances set credits = charge.available - charge.charged, updated_at = ${now}::timestamptz
+          update balances set credits = charge.available - charge.charged - charge.also_charged, updated_at = ${now}::timestamptz
           from charge where balances.user_id = charge.user_id
         )
-        -- Two entries from the one locked row: the hold comes back (release), then the real cost is
-        -- spent. (A data-modifying WITH such as "updated" always runs, whether or not it is read.)
+        -- From the one locked row: the hold comes back (release), then the real cost is spent, then
+        -- the second charge if any. (A data-modifying WITH such as "updated" always runs, whether or
+        -- not it is read.)
         insert into transactions (user_id, kind, amount, balance_after, idempotency_key, reservation_id, endpoint, model,
                                   conversation_id, message_id, description, input_tokens, output_tokens, cache_read_tokens,
                                   cache_write_tokens, reasoning_tokens, rates, created_at)
         select c.user_id, e.kind,
-               case when e.spend then -c.charged else c.held end,
-               case when e.spend then c.available - c.charged else c.available end,
-               e.kind || ':' || ${input.reservationId}::text, ${input.reservationId}::text,
-               ${input.endpoint ?? null}::text, ${input.model ?? null}::text, ${input.conversationId ?? null}::text,
-               ${input.messageId ?? null}::text,
-               case when not e.spend then null
-                    when c.charged < ${cost}::bigint
-                    then ${description}::text || ' (uncollected: ' || (${cost}::bigint - c.charged) || ' credits)'
-                    else ${input.description ?? null}::text end,
-               case when e.spend then ${usage?.inputTokens ?? null}::int end,
-               case when e.spend then ${usage?.outputTokens ?? null}::int end,
-               case when e.spend then ${usage?.cacheReadTokens ?? null}::int end,
-               case when e.spend then ${usage?.cacheWriteTokens ?? null}::int end,
-               case when e.spend then ${usage?.reasoningTokens ?? null}::int end,
-               case when e.spend then ${input.rates ? JSON.stringify(input.rates) : null}::jsonb end,
+               case e.part when 0 then c.held when 1 then -c.charged else -c.also_charged end,
+               case e.part when 0 then c.available when 1 then c.available - c.charged
+                           else c.available - c.charged - c.also_charged end,
+               e.kind || ':' || ${input.reservationId}::text || case when e.part = 2 then ':also' else '' end,
+               ${input.reservationId}::text, ${input.endpoint ?? null}::text, ${input.model ?? null}::text,
+               ${input.conversationId ?? null}::text,
+               case when e.part < 2 then ${input.messageId ?? null}::text end,
+               case e.part when 0 then null
+                    when 1 then case when c.charged < ${cost}::bigint
+                      then ${description}::text || ' (uncollected: ' || (${cost}::bigint - c.charged) || ' credits)'
+                      else ${input.description ?? null}::text end
+                    else case when c.also_charged < ${alsoCost}::bigint
+                      then ${input.also?.description ?? null}::text || ' (uncollected: ' || (${alsoCost}::bigint - c.also_charged) || ' credits)'
+                      else ${input.also?.description ?? null}::text end end,
+               case e.part when 1 then ${usage?.inputTokens ?? null}::int when 2 then ${alsoUsage?.inputTokens ?? null}::int end,
+               case e.part when 1 then ${usage?.outputTokens ?? null}::int when 2 then ${alsoUsage?.outputTokens ?? null}::int end,
+               case e.part when 1 then ${usage?.cacheReadTokens ?? null}::int when 2 then ${alsoUsage?.cacheReadTokens ?? null}::int end,
+               case e.part when 1 then ${usage?.cacheWriteTokens ?? null}::int when 2 then ${alsoUsage?.cacheWriteTokens ?? null}::int end,
+               case e.part when 1 then ${usage?.reasoningTokens ?? null}::int when 2 then ${alsoUsage?.reasoningTokens ?? null}::int end,
+               case when e.part > 0 then ${input.rates ? JSON.stringify(input.rates) : null}::jsonb end,
                ${now}::timestamptz
-        from charge c cross join (values ('release', false), ('spend', true)) as e(kind, spend)
-        returning kind, amount, balance_after`,
+        from charge c cross join (values ('release', 0), ('spend', 1), ('spend', 2)) as e(kind, part)
+        where e.part < 2 or ${alsoCost}::bigint is not null
+        returning case when idempotency_key like '%:also' then 2 when kind = 'spend' then 1 else 0 end as part,
+                  amount, balance_after`,
       );
-      const spend = rows.find((r) => r.kind === 'spend');
+      const spend = rows.find((r) => Number(r.part) === 1);
       if (!spend) return null;
+      const also = rows.find((r) => Number(r.part) === 2);
       const charged = -toNumber(spend.amount) || 0;
-      return { charged, shortfall: cost - charged, balance: toNumber(spend.balance_after) };
+      const alsoCharged = also ? -toNumber(also.amount) || 0 : 0;
+      return {
+        charged,
+        shortfall: cost - charged,
+        alsoCharged,
+        balance: toNumber((also ?? spend).balance_after),
+      };
     },
 
     /** Gives a whole hold back (nothing was generated). Releasing twice is a no-op. */

@@ -8,7 +8,8 @@ const MIN_REPLY_TOKENS = 256;
 /**
  * The credits to hold for a reply: its worst case, or, when the balance cannot cover that, a
  * shorter reply that it can (`params.maxOutputTokens` is lowered). Too little for even a short
- * reply is a 402 before any provider is called.
+ * reply is a 402 before any provider is called. `heldBesides`: credits the same hold also needs
+ * (a new conversation's title), which the reply cannot use.
  */
 export async function affordableHold(
   ledger: Ledger,
@@ -16,15 +17,18 @@ export async function affordableHold(
   promptTokens: number,
   params: { maxOutputTokens: number },
   price: Price,
+  heldBesides = 0,
 ): Promise<number> {
   const worst = worstCaseCost(promptTokens, params.maxOutputTokens, price);
   if (worst === 0) return 0;
   const balance = await ledger.balance(userId);
-  if (balance >= worst) return worst;
+  const available = balance - heldBesides;
+  if (available >= worst) return worst;
   const promptCost = worstCaseCost(promptTokens, 0, price);
-  const affordable = price.output > 0 ? Math.floor((balance - promptCost) / price.output) : params.maxOutputTokens;
+  const affordable = price.output > 0 ? Math.floor((available - promptCost) / price.output) : params.maxOutputTokens;
   const minimum = Math.min(MIN_REPLY_TOKENS, params.maxOutputTokens);
-  if (affordable < minimum) throw new InsufficientCreditsError(balance, worstCaseCost(promptTokens, minimum, price));
+  if (affordable < minimum)
+    throw new InsufficientCreditsError(balance, worstCaseCost(promptTokens, minimum, price) + heldBesides);
   params.maxOutputTokens = affordable;
   return worstCaseCost(promptTokens, affordable, price);
 }

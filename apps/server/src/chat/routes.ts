@@ -109,6 +109,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
     { preHandler: requireUser, schema: { tags, summary: 'Delete a conversation', params: idParamSchema } },
     async (request, reply) => {
       await store.remove(request.user!.id, request.params.id);
+      chat.stopConversation(request.user!.id, request.params.id);
       return reply.status(204).send();
     },
   );

@@ -17,6 +17,7 @@ export class Run {
   constructor(
     readonly messageId: string,
     readonly userId: string,
+    readonly conversationId: string,
   ) {}
 
   subscribe(listener: RunListener, onEnd: () => void): () => void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, type LanguageModelUsage, type ModelMessage } from 'ai';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from '@tessera/shared';
 import type { Config, Price } from '../config/schema.ts';
@@ -31,6 +31,21 @@ const FLUSH_MS = { postgres: 750, pglite: 5_000 } as const;
 /** A streaming message not written for this long belongs to a process that died. */
 const ORPHAN_AFTER_MS = 120_000;
 const TITLE_MAX_TOKENS = 24;
+/** How long a reply's end waits for its title (asked for at the same time, usually long done). */
+const TITLE_GRACE_MS = 3_000;
+
+interface Title {
+  text: string;
+  /** What the provider reported (null: the demo, which costs nothing). */
+  usage: Usage | null;
+}
+
+const CONTINUE_INSTRUCTION =
+  'Continue your previous reply exactly where it stopped. Do not repeat anything you already wrote and add no preamble.';
+
+function titlePrompt(question: string): string {
+  return `Write a title of at most six words for a conversation that starts with the message below. Reply with the title only, no quotes.\n\n${question.slice(0, 2000)}`;
+}
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -64,6 +79,8 @@ type Plan = Omit<PlanInput, 'params' | 'resolved'> & {
   reserved: boolean;
   /** Called with the user's own key (a user_provided endpoint). */
   userKey: boolean;
+  /** The title's worst case, held together with the reply's (0: no title, or not billed). */
+  titleHold: number;
 };
 
 const emptyUsage = (): MessageUsage => ({
@@ -177,14 +194,20 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
         temporary: conversation.temporary,
       });
     }
-    const history = await store.path(conversation.id, message.id);
+    const history = toModelMessages(await store.path(conversation.id, message.id));
+    // Anthropic continues a trailing assistant message itself (a prefill, which must not end in
+    // whitespace); other APIs answer it with a new reply, so they are asked to go on instead.
+    const prefill = resolved.endpoint?.kind === 'anthropic';
+    const prefix = prefill ? message.content.trimEnd() : message.content;
+    if (prefix && prefill) history[history.length - 1] = { role: 'assistant', content: prefix };
+    else if (prefix) history.push({ role: 'user', content: CONTINUE_INSTRUCTION });
     return finishPlan({
       conversationId: conversation.id,
       isNewConversation: false,
       userMessage: null,
       assistant: { ...message, status: 'streaming', error: null },
-      prefix: message.content,
-      history: toModelMessages(history),
+      prefix,
+      history,
       system: conversation.systemPrompt ?? undefined,
       params,
       resolved,
@@ -228,6 +251,11 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     input.assistant.endpoint = resolved.endpointId;
     input.assistant.model = resolved.modelId;
     input.assistant.generationId = input.generationId;
+    const wantsTitle = input.wantsTitle && config.chat.titles;
+    const titleHold =
+      wantsTitle && billing && resolved.endpointId !== DEMO_ENDPOINT_ID
+        ? worstCaseCost(estimatePromptTokens([titlePrompt(input.question)]), TITLE_MAX_TOKENS, resolved.price)
+        : 0;
     return {
       ...input,
       // A blank system prompt is none: no empty system message goes to the provider.
@@ -240,16 +268,18 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       promptTokens: estimatePromptTokens(texts),
       reserved: false,
       userKey: isUserProvided(resolved.endpoint),
-      wantsTitle: input.wantsTitle && config.chat.titles,
+      wantsTitle,
+      titleHold,
     };
   }
 
   /**
-   * Holds the reply's worst case in one conditional statement. Only when the balance cannot cover
-   * it is the balance read, to hold a shorter reply that it can pay for (or refuse with a 402).
+   * Holds the reply's worst case (and its title's, for a new conversation) in one conditional
+   * statement. Only when the balance cannot cover it is the balance read, to hold a shorter reply
+   * that it can pay for (or refuse with a 402).
    */
   async function reserveReply(user: AuthUser, p: Plan): Promise<void> {
-    const worst = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price);
+    const worst = worstCaseCost(p.promptTokens, p.params.maxOutputTokens, p.price) + p.titleHold;
     if (!billing || worst === 0) return;
     const reserve = (amount: number) =>
       ledger.reserve({
@@ -260,13 +290,15 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
         model: p.modelId,
         conversationId: p.conversationId,
         messageId: p.assistant.id,
-        description: 'Reply (held until it finishes)',
+        description: p.titleHold ? 'Reply and title (held until they finish)' : 'Reply (held until it finishes)',
       });
     try {
       await reserve(worst);
     } catch (error) {
       if (!(error instanceof InsufficientCreditsError)) throw error;
-      await reserve(await affordableHold(ledger, user.id, p.promptTokens, p.params, p.price));
+      await reserve(
+        p.titleHold + (await affordableHold(ledger, user.id, p.promptTokens, p.params, p.price, p.titleHold)),
+      );
     }
     p.reserved = true;
   }
@@ -322,7 +354,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       throw error;
     }
 
-    const run = new Run(p.assistant.id, user.id);
+    const run = new Run(p.assistant.id, user.id, p.conversationId);
     run.text = p.prefix;
     runs.add(run);
     const startEvent: ChatEvent = {
@@ -335,12 +367,12 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       run,
       startEvent,
       launch: () => {
-        void generate(user, p, run).catch((error: unknown) => log.error({ err: error }, 'generation failed'));
+        void generate(p, run).catch((error: unknown) => log.error({ err: error }, 'generation failed'));
       },
     };
   }
 
-  async function generate(user: AuthUser, p: Plan, run: Run) {
+  async function generate(p: Plan, run: Run) {
     const started = performance.now();
     let ttftMs: number | null = null;
     let newText = '';
@@ -348,6 +380,10 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     let measured: Usage | null = null;
     let failure: unknown = null;
     let flushed = p.prefix;
+    // A new conversation's title is asked for alongside the reply, from the question alone, once the
+    // reply has begun (a provider refusing the reply would refuse the title too).
+    const titleAbort = new AbortController();
+    let titling: Promise<Title | null> | null = null;
 
     // One timer per reply, pushed back by every part (refresh() re-arms it without a new timer).
     const idle = setTimeout(
@@ -355,7 +391,10 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       config.chat.idleTimeoutSeconds * 1000,
     );
     // Partial text is written regularly so a reload elsewhere, or a crash, keeps it; a stop
-    // requested through another instance is picked up on the same round trip.
+    // requested through another instance (or the conversation deleted) is picked up on the same round trip.
+    const stopIfAsked = (row: { stop: boolean } | undefined) => {
+      if (!row || row.stop) run.abort.abort('stopped');
+    };
     const flush = setInterval(() => {
       const content = p.prefix + newText;
       if (content === flushed && !run.abort.signal.aborted) {
@@ -363,7 +402,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
           .select({ stop: messages.stopRequested })
           .from(messages)
           .where(eq(messages.id, p.assistant.id))
-          .then(([row]) => row?.stop && run.abort.abort('stopped'))
+          .then(([row]) => stopIfAsked(row))
           .catch(() => {});
         return;
       }
@@ -373,7 +412,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
         .set({ content, updatedAt: sql`now()` })
         .where(eq(messages.id, p.assistant.id))
         .returning({ stop: messages.stopRequested })
-        .then(([row]) => row?.stop && run.abort.abort('stopped'))
+        .then(([row]) => stopIfAsked(row))
         .catch((error: unknown) => log.warn({ err: error }, 'could not save partial reply'));
     }, flushMs);
 
@@ -389,7 +428,10 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       await readReply(p.model, options, (part) => {
         idle.refresh();
         if (part.type === 'text') {
-          if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
+          if (ttftMs === null) {
+            ttftMs = Math.round(performance.now() - started);
+            if (p.wantsTitle) titling = requestTitle(p, titleAbort.signal);
+          }
           newText += part.text;
           run.emit({ type: 'delta', text: part.text });
         } else if (part.type === 'finish') {
@@ -409,18 +451,13 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     const error: ReadableError | null =
       failure && !stopped ? describeProviderError(failure, newText !== '', p.userKey) : null;
     if (error) log.warn({ err: failure, endpoint: p.endpointId, model: p.modelId }, 'provider call failed');
+    const title = titling ? await awaitTitle(titling) : null;
+    if (titling && !title) titleAbort.abort();
     // Without usage from the provider (stopped, cut off), bill what was sent and what arrived.
     const usage: Usage = measured ?? { inputTokens: p.promptTokens, outputTokens: countTokens(newText) };
     const cost = costOf(usage, p.price);
     let charged: number | null = null;
     let balance: number | null = null;
-    const context = {
-      endpoint: p.endpointId,
-      model: p.modelId,
-      conversationId: p.conversationId,
-      messageId: p.assistant.id,
-      description: 'Reply',
-    };
     try {
       if (p.reserved) {
         if (error && newText === '') {
@@ -432,7 +469,20 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
             cost,
             usage,
             rates: p.price,
-            ...context,
+            endpoint: p.endpointId,
+            model: p.modelId,
+            conversationId: p.conversationId,
+            messageId: p.assistant.id,
+            description: 'Reply',
+            ...(title?.usage
+              ? {
+                  also: {
+                    cost: costOf(title.usage, p.price),
+                    usage: title.usage,
+                    description: 'Conversation title',
+                  },
+                }
+              : {}),
           });
           charged = settled?.charged ?? 0;
           balance = settled?.balance ?? null;
@@ -443,100 +493,109 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     }
 
     const previous = (p.assistant.usage as MessageUsage | null) ?? emptyUsage();
-    const messageUsage: MessageUsage = {
-      inputTokens: previous.inputTokens + usage.inputTokens,
-      outputTokens: previous.outputTokens + usage.outputTokens,
-      cacheReadTokens: previous.cacheReadTokens + (usage.cacheReadTokens ?? 0),
-      cacheWriteTokens: previous.cacheWriteTokens + (usage.cacheWriteTokens ?? 0),
-      reasoningTokens: previous.reasoningTokens + (usage.reasoningTokens ?? 0),
-    };
     const status = error ? 'error' : stopped ? 'stopped' : 'complete';
-    // The reply and its conversation's total in one statement (a data-modifying WITH).
+    const final = {
+      content: p.prefix + newText,
+      status,
+      error,
+      usage: {
+        inputTokens: previous.inputTokens + usage.inputTokens,
+        outputTokens: previous.outputTokens + usage.outputTokens,
+        cacheReadTokens: previous.cacheReadTokens + (usage.cacheReadTokens ?? 0),
+        cacheWriteTokens: previous.cacheWriteTokens + (usage.cacheWriteTokens ?? 0),
+        reasoningTokens: previous.reasoningTokens + (usage.reasoningTokens ?? 0),
+      } satisfies MessageUsage,
+      cost: charged === null ? null : (p.assistant.cost ?? 0) + charged,
+      finishReason: error ? 'error' : stopped ? 'stopped' : finishReason,
+      ttftMs: p.assistant.ttftMs ?? ttftMs,
+      durationMs: (p.assistant.durationMs ?? 0) + Math.round(performance.now() - started),
+    };
+    // The reply, its conversation's total and the new title in one statement (a data-modifying
+    // WITH). A title the user has set meanwhile is kept.
     const total = db.$with('total', {}).as(
       db
         .update(conversations)
-        .set({ totalCost: sql`${conversations.totalCost} + ${charged ?? 0}`, updatedAt: sql`now()` })
+        .set({
+          totalCost: sql`${conversations.totalCost} + ${charged ?? 0}`,
+          updatedAt: sql`now()`,
+          ...(title?.text
+            ? { title: sql`case when ${conversations.titleSet} then ${conversations.title} else ${title.text} end` }
+            : {}),
+        })
         .where(eq(conversations.id, p.conversationId))
+        .returning({ titled: sql<boolean>`not ${conversations.titleSet}`.as('titled') })
         .getSQL(),
     );
-    const [saved] = await db
-      .with(total)
-      .update(messages)
-      .set({
-        content: p.prefix + newText,
-        status,
-        error,
-        usage: messageUsage,
-        cost: charged === null ? null : (p.assistant.cost ?? 0) + charged,
-        finishReason: error ? 'error' : stopped ? 'stopped' : finishReason,
-        ttftMs: p.assistant.ttftMs ?? ttftMs,
-        durationMs: (p.assistant.durationMs ?? 0) + Math.round(performance.now() - started),
-        updatedAt: sql`now()`,
-      })
-      .where(eq(messages.id, p.assistant.id))
-      .returning();
+    let saved: (MessageRow & { titled: boolean | null }) | undefined;
+    try {
+      [saved] = await db
+        .with(total)
+        .update(messages)
+        .set({ ...final, updatedAt: sql`now()` })
+        .where(eq(messages.id, p.assistant.id))
+        .returning({
+          ...getTableColumns(messages),
+          titled: sql<boolean | null>`(select titled from ${total})`,
+        });
+    } catch (saveError) {
+      log.error(
+        { err: saveError, message: p.assistant.id },
+        'could not save a finished reply; the sweeper will close it',
+      );
+    }
 
-    const message: Message = toMessage(saved!);
+    // No row: the conversation was deleted while the reply ran (or the save failed); listeners still get its end.
+    const message: Message = toMessage(saved ?? { ...p.assistant, ...final, updatedAt: new Date() });
     run.finished = true;
     run.emit(error ? { type: 'error', message, error } : { type: 'done', message, balance });
-
-    if (p.wantsTitle && !error && newText !== '') {
-      const title = await writeTitle(user, p).catch((titleError: unknown) => {
-        log.warn({ err: titleError }, 'could not write a title');
-        return null;
-      });
-      if (title) run.emit({ type: 'title', conversationId: p.conversationId, title });
-    }
+    if (title?.text && saved?.titled) run.emit({ type: 'title', conversationId: p.conversationId, title: title.text });
     run.close();
     runs.remove(run);
   }
 
-  /** A short title from the first question, written by the conversation's model and billed like a reply. */
-  async function writeTitle(user: AuthUser, p: Plan): Promise<string | null> {
-    let title: string;
+  /**
+   * Waits for the title after the reply has ended, for a short while: a title slower than that is
+   * given up (and not billed) rather than holding the reply's end back.
+   */
+  async function awaitTitle(titling: Promise<Title | null>): Promise<Title | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), TITLE_GRACE_MS);
+    });
+    try {
+      return await Promise.race([titling, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A short title from the first question, written by the conversation's model; null when it fails. */
+  async function requestTitle(p: Plan, abortSignal: AbortSignal): Promise<Title | null> {
+    let text: string;
+    let usage: Usage | null = null;
     if (p.endpointId === DEMO_ENDPOINT_ID) {
-      title = p.question.split(/\s+/).slice(0, 6).join(' ');
+      text = p.question.split(/\s+/).slice(0, 6).join(' ');
     } else {
-      const prompt = `Write a title of at most six words for a conversation that starts with the message below. Reply with the title only, no quotes.\n\n${p.question.slice(0, 2000)}`;
-      const reservationId = randomUUID();
-      const hold = worstCaseCost(estimatePromptTokens([prompt]), TITLE_MAX_TOKENS, p.price);
-      const context = {
-        endpoint: p.endpointId,
-        model: p.modelId,
-        conversationId: p.conversationId,
-        description: 'Conversation title',
-      };
-      if (billing && hold > 0) {
-        try {
-          await ledger.reserve({ userId: user.id, reservationId, amount: hold, ...context });
-        } catch {
-          return null;
-        }
-      }
+      const prompt = titlePrompt(p.question);
       try {
-        const result = await generateText({ model: p.model, prompt, maxOutputTokens: TITLE_MAX_TOKENS, maxRetries: 1 });
-        const usage = fromSdkUsage(result.usage) ?? {
-          inputTokens: countTokens(prompt),
-          outputTokens: countTokens(result.text),
-        };
-        if (billing && hold > 0) {
-          await ledger.settle({ reservationId, cost: costOf(usage, p.price), usage, rates: p.price, ...context });
-        }
-        title = result.text;
+        const result = await generateText({
+          model: p.model,
+          prompt,
+          maxOutputTokens: TITLE_MAX_TOKENS,
+          maxRetries: 1,
+          abortSignal,
+        });
+        text = result.text;
+        usage = fromSdkUsage(result.usage) ?? { inputTokens: countTokens(prompt), outputTokens: countTokens(text) };
       } catch (error) {
-        if (billing && hold > 0) await ledger.release(reservationId);
-        throw error;
+        if (!abortSignal.aborted) log.warn({ err: error }, 'could not write a title');
+        return null;
       }
     }
-    title = title.split('\n').find((line) => line.trim() !== '') ?? '';
-    title = title.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').slice(0, 100);
-    if (!title) return null;
-    const updated = await db
-      .update(conversations)
-      .set({ title, updatedAt: sql`now()` })
-      .where(and(eq(conversations.id, p.conversationId), eq(conversations.titleSet, false)))
-      .returning({ id: conversations.id });
-    return updated.length > 0 ? title : null;
+    text = text.split('\n').find((line) => line.trim() !== '') ?? '';
+    text = text.replace(/^["'“”\s#*]+|["'“”\s.*]+$/g, '').slice(0, 100);
+    // An empty title is billed like any answer the provider was paid for, but not written.
+    return { text, usage };
   }
 
   return {
@@ -608,6 +667,13 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
         if (!owner) await ledger.release(id);
       }
       return orphans.length;
+    },
+
+    /** Stops the replies of a conversation being deleted (on this instance; others notice at their next save). */
+    stopConversation(userId: string, conversationId: string): void {
+      for (const run of runs.all()) {
+        if (run.userId === userId && run.conversationId === conversationId) run.abort.abort('stopped');
+      }
     },
 
     /** Stops every generation on this instance (shutdown): each saves its text and is billed. */

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { ChatEvent, Message } from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
 import { buildApp } from '../app.ts';
+import { createLedger } from '../billing/ledger.ts';
 import { configSchema, type ConfigInput } from '../config/schema.ts';
 import { openDatabase } from '../db/client.ts';
 import { Client, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
@@ -129,6 +130,114 @@ describe.each(testDatabases)('streams that outlive their connection on $name', (
     expect(stopped.cost).toBeGreaterThan(0);
     expect(stopped.cost).toBeLessThan(2000 * 0.6);
     expect(await t.app.chat.runs.size).toBe(0);
+  });
+});
+
+describe.each(testDatabases)('titles and deletions while a reply streams on $name', (db) => {
+  let fake: FakeLlm;
+  let t: TestApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    fake = await startFakeLlm({ defaults: { tokens: 60, delayMs: 15 } });
+    t = await startTestApp(
+      db,
+      { billing: { startBalance: 10_000_000 }, chat: { titles: true }, endpoints: fakeEndpoint(fake.url) },
+      { env: {} },
+    );
+    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  const send = (call: Awaited<ReturnType<typeof browser>>['call'], content: string) =>
+    call('/api/chat', { method: 'POST', body: JSON.stringify({ action: 'send', parentId: null, content, ...target }) });
+
+  it('names a new conversation while it answers: one hold, and a spend row each for the reply and the title', async () => {
+    const { call, client } = await browser(t.app, baseUrl);
+    fake.reset();
+    const events: ChatEvent[] = [];
+    for await (const event of readEvents(await send(call, 'Why is the sky blue?'))) events.push(event);
+    const start = events[0] as Extract<ChatEvent, { type: 'start' }>;
+    const done = events.find((e) => e.type === 'done') as Extract<ChatEvent, { type: 'done' }>;
+    const title = events.find((e) => e.type === 'title') as Extract<ChatEvent, { type: 'title' }>;
+    expect(events.indexOf(title)).toBeGreaterThan(events.indexOf(done));
+    expect(title.title.length).toBeGreaterThan(0);
+
+    // The title was asked for while the reply was still being written, not after it.
+    expect(fake.requests).toHaveLength(2);
+    const titleRequest = fake.requests.find((r) => JSON.stringify(r.body).includes('Write a title'));
+    expect(titleRequest).toBeDefined();
+
+    const { conversation } = (
+      await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` })
+    ).json();
+    expect(conversation.title).toBe(title.title);
+    const { items } = (await client.request({ method: 'GET', url: '/api/transactions?limit=50' })).json() as {
+      items: {
+        kind: string;
+        amount: number;
+        description: string | null;
+        outputTokens: number | null;
+        conversationId: string | null;
+      }[];
+    };
+    const rows = items.filter((r) => r.conversationId === start.conversation.id);
+    expect(rows.map((r) => r.kind).sort()).toEqual(['hold', 'release', 'spend', 'spend']);
+    const spends = rows.filter((r) => r.kind === 'spend');
+    const replySpend = spends.find((r) => r.description === 'Reply')!;
+    const titleSpend = spends.find((r) => r.description === 'Conversation title')!;
+    expect(-replySpend.amount).toBe(done.message.cost);
+    expect(titleSpend.amount).toBeLessThan(0);
+    expect(titleSpend.outputTokens).toBeGreaterThan(0);
+    const balance = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+    expect(balance).toBe(10_000_000 + replySpend.amount + titleSpend.amount);
+    expect(done.balance).toBe(balance);
+  });
+
+  it('keeps a title the user sets while the first reply streams', async () => {
+    const { call, client } = await browser(t.app, baseUrl);
+    const events = readEvents(await send(call, 'Tell me about tides'));
+    const start = (await events.next()).value as Extract<ChatEvent, { type: 'start' }>;
+    const renamed = await client.request({
+      method: 'PATCH',
+      url: `/api/conversations/${start.conversation.id}`,
+      payload: { title: 'My own title' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    const rest: ChatEvent[] = [];
+    for await (const event of events) rest.push(event);
+    expect(rest.some((e) => e.type === 'done')).toBe(true);
+    expect(rest.some((e) => e.type === 'title')).toBe(false);
+    const { conversation } = (
+      await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` })
+    ).json();
+    expect(conversation.title).toBe('My own title');
+  });
+
+  it('ends the stream, stops generating and bills what was written when the conversation is deleted mid-reply', async () => {
+    const { call, client } = await browser(t.app, baseUrl);
+    fake.reset();
+    const events = readEvents(await send(call, 'Write a long poem [[fake tokens=400]]'));
+    const start = (await events.next()).value as Extract<ChatEvent, { type: 'start' }>;
+    let text = '';
+    while (text.length <= 20) {
+      const { value } = await events.next();
+      if (value?.type === 'delta') text += value.text;
+    }
+    const deleted = await client.request({ method: 'DELETE', url: `/api/conversations/${start.conversation.id}` });
+    expect(deleted.statusCode).toBe(204);
+    const rest: ChatEvent[] = [];
+    for await (const event of events) rest.push(event);
+    const done = rest.find((e) => e.type === 'done') as Extract<ChatEvent, { type: 'done' }>;
+    expect(done.message).toMatchObject({ id: start.assistantMessage.id, status: 'stopped' });
+    expect(done.message.usage!.outputTokens).toBeLessThan(400);
+    expect(t.app.chat.runs.size).toBe(0);
+    const balance = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
+    expect(balance).toBeLessThan(10_000_000);
+    expect(await createLedger(t.database.db, configSchema.parse({}).billing).verify()).toEqual([]);
   });
 });
 
