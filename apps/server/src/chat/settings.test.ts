@@ -157,6 +157,29 @@ describe.each(testDatabases)('conversation settings reach the provider on $name'
     expect(body).toMatchObject({ temperature: 0.2, max_tokens: 9 });
   });
 
+  it('continues an Anthropic reply as a prefill of its text, without trailing whitespace', async () => {
+    const first = await chat({
+      action: 'send',
+      parentId: null,
+      content: 'Count slowly [[fake tokens=12]]',
+      endpoint: 'claude',
+      model: 'claude-sonnet-4-5',
+      params: { maxOutputTokens: 5 },
+    });
+    const cut = first.done.message;
+    expect(cut.finishReason).toBe('length');
+    const continued = await chat({ action: 'continue', messageId: cut.id });
+    const body = fake.requests.filter((r) => r.path.endsWith('/messages')).at(-1)!.body as {
+      messages: { role: string; content: string | { text: string }[] }[];
+    };
+    const text = (m: (typeof body.messages)[number]) =>
+      typeof m.content === 'string' ? m.content : m.content.map((c) => c.text).join('');
+    expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(text(body.messages.at(-1)!)).toBe(cut.content.trimEnd());
+    expect(continued.done.message.content.startsWith(cut.content.trimEnd())).toBe(true);
+    expect(continued.done.message.content.length).toBeGreaterThan(cut.content.length);
+  });
+
   it('copies the settings into duplicates and forks', async () => {
     const first = await chat({
       action: 'send',

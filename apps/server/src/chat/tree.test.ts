@@ -65,10 +65,12 @@ describe.each(testDatabases)('conversations and the message tree on $name', (db)
     expect(continued.done.message.content.length).toBeGreaterThan(before.length);
     expect(continued.done.message.usage!.outputTokens).toBe(16);
 
-    // The continued reply was sent to the provider with everything before it, the partial reply last.
+    // The continued reply was sent to the provider with everything before it, the partial reply, and
+    // (an OpenAI-style API answers a trailing assistant message anew) a request to go on from there.
     const lastRequest = fake.requests.at(-1)!.body as { messages: { role: string; content: string }[] };
-    expect(lastRequest.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
-    expect(lastRequest.messages.at(-1)!.content).toBe(before);
+    expect(lastRequest.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(lastRequest.messages.at(-2)!.content).toBe(before);
+    expect(lastRequest.messages.at(-1)!.content).toMatch(/^Continue your previous reply exactly where it stopped/);
 
     const { conversation, messages } = await load(conversationId);
     expect(messages).toHaveLength(7);
