@@ -121,11 +121,36 @@ describe('each provider kind through its AI SDK provider', () => {
   it.each([
     ['[[fake fail=429]]', 'PROVIDER_RATE_LIMITED'],
     ['[[fake fail=500]]', 'PROVIDER_ERROR'],
-  ])('turns %s into %s', async (directive, code) => {
-    const { events } = await ask('groq', 'llama-3.3-70b', `Hi ${directive}`);
+  ])('turns %s into %s once two retries have failed too', async (directive, code) => {
+    fake.reset();
+    const { events } = await ask('groq', 'llama-3.3-70b', `Hi ${directive.replace(']]', ' retryAfter=0.05]]')}`);
     const last = events.at(-1) as Extract<ChatEvent, { type: 'error' }>;
     expect(last.error.code).toBe(code);
     expect(last.error.message).not.toMatch(/HTTP 4/);
+    expect(fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(3);
+  });
+
+  it.each([
+    ['a 429', 429],
+    ['a 503', 503],
+  ])('retries %s the provider answers before the reply begins, then streams it', async (_, status) => {
+    fake.reset();
+    fake.defaults.fail = status;
+    fake.defaults.retryAfter = 0.2;
+    const answer = ask('claude', 'claude-sonnet-4-5', 'Hi');
+    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    fake.defaults.fail = null;
+    const { events } = await answer;
+    const done = events.at(-1) as Extract<ChatEvent, { type: 'done' }>;
+    expect(done.type).toBe('done');
+    expect(done.message.content.length).toBeGreaterThan(0);
+    expect(fake.requests.map((r) => r.behaviour?.fail ?? null)).toEqual([status, null]);
+  });
+
+  it('does not retry a refused key', async () => {
+    fake.reset();
+    await ask('broken', 'gpt-4o');
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('keeps the text of a stream cut mid-reply and bills what arrived', async () => {

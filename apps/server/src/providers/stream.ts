@@ -1,4 +1,10 @@
-import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3Usage } from '@ai-sdk/provider';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  APICallError,
+  type LanguageModelV3,
+  type LanguageModelV3Prompt,
+  type LanguageModelV3Usage,
+} from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
 import type { Usage } from '../billing/pricing.ts';
 
@@ -43,7 +49,10 @@ export function fromProviderUsage(usage: LanguageModelV3Usage): Usage | null {
 type StreamPart =
   Awaited<ReturnType<LanguageModelV3['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;
 
-async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ stream: ReadableStream<StreamPart> }> {
+async function openOnce(
+  model: LanguageModelV3,
+  options: ReplyOptions,
+): Promise<{ stream: ReadableStream<StreamPart> }> {
   return await model.doStream({
     prompt: toPrompt(options.system, options.messages),
     maxOutputTokens: options.maxOutputTokens,
@@ -52,6 +61,39 @@ async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ st
     stopSequences: options.stopSequences,
     abortSignal: options.abortSignal,
   });
+}
+
+/** Retries of a reply the provider refused before it began (429, 5xx, overloaded…). */
+const OPEN_RETRIES = 2;
+/** A provider asking to wait longer than this gets its error shown instead: the user can retry. */
+const MAX_RETRY_WAIT_MS = 5_000;
+
+/** How long to wait before retry `attempt` (0-based): what the provider asks for, else a short backoff. */
+function retryDelayMs(error: APICallError, attempt: number): number | null {
+  const headers = error.responseHeaders ?? {};
+  const ms = Number(headers['retry-after-ms']);
+  const seconds = Number(headers['retry-after']);
+  const asked = Number.isFinite(ms) && ms > 0 ? ms : Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+  if (asked !== null) return asked <= MAX_RETRY_WAIT_MS ? asked : null;
+  return 500 * 3 ** attempt;
+}
+
+/**
+ * Opens the provider's stream, retrying a refusal the provider calls retryable (the AI SDK's own
+ * retries belong to streamText, which replies here bypass). Once a stream has begun nothing is retried:
+ * its text has been shown.
+ */
+async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ stream: ReadableStream<StreamPart> }> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await openOnce(model, options);
+    } catch (error) {
+      if (attempt >= OPEN_RETRIES || !APICallError.isInstance(error) || !error.isRetryable) throw error;
+      const wait = retryDelayMs(error, attempt);
+      if (wait === null) throw error;
+      await delay(wait, undefined, { signal: options.abortSignal });
+    }
+  }
 }
 
 /** The reply part a provider stream part stands for, if any. */
