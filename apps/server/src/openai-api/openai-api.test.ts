@@ -19,6 +19,7 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
         endpoints: [
           { id: 'fake', kind: 'openai-compatible', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['gpt-4o-mini'] },
           { id: 'claude', kind: 'anthropic', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['claude-haiku-4-5'] },
+          { id: 'oa', kind: 'openai', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['gpt-4.1'] },
         ],
       },
       { env: {} },
@@ -38,7 +39,7 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
 
   it('lists models as endpoint/model', async () => {
     const models = await openai.models.list();
-    expect(models.data.map((m) => m.id)).toEqual(['fake/gpt-4o-mini', 'claude/claude-haiku-4-5']);
+    expect(models.data.map((m) => m.id)).toEqual(['fake/gpt-4o-mini', 'claude/claude-haiku-4-5', 'oa/gpt-4.1']);
   });
 
   it('answers a non-streaming completion and bills the key owner', async () => {
@@ -87,6 +88,57 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
     expect(text).toMatch(/^Fake reply/);
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ completion_tokens: 15 });
+  });
+
+  it('passes top_p, stop and earlier assistant turns on; stop reaches an OpenAI endpoint through Chat Completions', async () => {
+    fake.reset();
+    const messages = [
+      { role: 'user' as const, content: 'Count with me' },
+      { role: 'assistant' as const, content: 'One' },
+      { role: 'user' as const, content: 'Go on' },
+    ];
+    await openai.chat.completions.create({ model: 'oa/gpt-4.1', messages, top_p: 0.5, stop: ['END'] });
+    const withStop = fake.requests.at(-1)!;
+    expect(withStop.path).toBe('/v1/chat/completions');
+    const sent = withStop.body as { top_p: number; stop: string[]; messages: { role: string; content: string }[] };
+    expect(sent).toMatchObject({ top_p: 0.5, stop: ['END'] });
+    expect(sent.messages.map((m) => [m.role, m.content])).toEqual(messages.map((m) => [m.role, m.content]));
+
+    await openai.chat.completions.create({ model: 'oa/gpt-4.1', messages, top_p: 0.5 });
+    expect(fake.requests.at(-1)!.path).toBe('/v1/responses');
+  });
+
+  it('streams without a usage chunk unless include_usage is asked for', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Stream please' }],
+      stream: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toMatch(/^Fake reply/);
+    expect(chunks.some((c) => c.usage)).toBe(false);
+  });
+
+  it('reports a provider failure as a 502, or mid-stream as an error event after the text that arrived', async () => {
+    const failed = await openai.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x [[fake fail=401]]' }] })
+      .catch((e: unknown) => e);
+    expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    expect((failed as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: 'provider_auth' });
+
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x [[fake tokens=40 cutAfter=5]]' }],
+      stream: true,
+    });
+    let text = '';
+    const error = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })().catch((e: unknown) => e);
+    expect(text.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(String((error as Error).message)).toMatch(/broke off/);
   });
 
   it('reports a cut-off reply as finish_reason length', async () => {

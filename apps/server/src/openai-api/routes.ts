@@ -8,7 +8,7 @@ import type { Ledger } from '../billing/ledger.ts';
 import { costOf, type Usage } from '../billing/pricing.ts';
 import { affordableHold } from '../billing/replies.ts';
 import { AppError, isDependencyDown } from '../http/errors.ts';
-import type { ProviderRegistry } from '../providers/registry.ts';
+import type { ModelNeeds, ProviderRegistry } from '../providers/registry.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
 import { describeProviderError } from '../chat/provider-errors.ts';
 import { streamReply } from '../providers/stream.ts';
@@ -79,14 +79,14 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
   });
 
   /** Models are named `endpoint/model`; a bare model name works when only one endpoint offers it. */
-  async function resolveModel(name: string, userId: string) {
+  async function resolveModel(name: string, userId: string, needs: ModelNeeds) {
     const endpoints = await providers.list(userId);
     const slash = name.indexOf('/');
     if (slash > 0 && endpoints.some((e) => e.id === name.slice(0, slash))) {
-      return providers.resolve(name.slice(0, slash), name.slice(slash + 1), userId);
+      return providers.resolve(name.slice(0, slash), name.slice(slash + 1), userId, needs);
     }
     const offering = endpoints.filter((e) => e.models.some((m) => m.id === name));
-    if (offering.length === 1) return providers.resolve(offering[0]!.id, name, userId);
+    if (offering.length === 1) return providers.resolve(offering[0]!.id, name, userId, needs);
     throw new AppError(
       'NOT_FOUND',
       offering.length > 1
@@ -118,7 +118,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
     async (request, reply) => {
       const body = request.body;
       const user = request.user!;
-      const resolved = await resolveModel(body.model, user.id);
+      const resolved = await resolveModel(body.model, user.id, { stopSequences: body.stop != null });
       const system = body.messages
         .filter((m) => m.role === 'system' || m.role === 'developer')
         .map((m) => text(m.content));

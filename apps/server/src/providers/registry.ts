@@ -38,8 +38,19 @@ export interface Resolved {
   defaults: ModelParams;
 }
 
+/** What a call needs of the provider's API beyond a plain reply. */
+export interface ModelNeeds {
+  /** OpenAI's and Azure's Responses API (their packages' default) has no stop sequences; Chat Completions has. */
+  stopSequences?: boolean;
+}
+
 /** `apiKey` is the endpoint's own, or the requesting user's on a `user_provided` endpoint. */
-function languageModelFor(endpoint: EndpointConfig, modelId: string, apiKey: string | undefined): LanguageModelV3 {
+function languageModelFor(
+  endpoint: EndpointConfig,
+  modelId: string,
+  apiKey: string | undefined,
+  needs: ModelNeeds,
+): LanguageModelV3 {
   // Never send the placeholder, and never let a provider package fall back to the operator's environment key.
   if (isUserProvided(endpoint) && (!apiKey || isUserProvided({ apiKey })))
     throw new Error(`${endpoint.id} needs the user's own API key`);
@@ -49,18 +60,22 @@ function languageModelFor(endpoint: EndpointConfig, modelId: string, apiKey: str
     ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
   };
   switch (endpoint.kind) {
-    case 'openai':
-      return createOpenAI(common)(modelId);
+    case 'openai': {
+      const openai = createOpenAI(common);
+      return needs.stopSequences ? openai.chat(modelId) : openai(modelId);
+    }
     case 'anthropic':
       return createAnthropic(common)(modelId);
     case 'google':
       return createGoogleGenerativeAI(common)(modelId);
-    case 'azure':
-      return createAzure({
+    case 'azure': {
+      const azure = createAzure({
         ...common,
         ...(endpoint.resourceName ? { resourceName: endpoint.resourceName } : {}),
         ...(endpoint.apiVersion ? { apiVersion: endpoint.apiVersion } : {}),
-      })(modelId);
+      });
+      return needs.stopSequences ? azure.chat(modelId) : azure(modelId);
+    }
     case 'bedrock':
       return createAmazonBedrock({
         ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
@@ -397,7 +412,7 @@ export function createProviderRegistry(
      * The model to call; 400 when the endpoint or model is not offered to users. A user_provided endpoint is
      * called with `userId`'s own key, and without one fails with PROVIDER_KEY_REQUIRED before anything else.
      */
-    async resolve(endpointId: string, modelId: string, userId?: string): Promise<Resolved> {
+    async resolve(endpointId: string, modelId: string, userId?: string, needs: ModelNeeds = {}): Promise<Resolved> {
       if (endpointId === DEMO_ENDPOINT_ID && demoEnabled()) {
         if (modelId !== DEMO_MODEL_ID)
           throw new AppError('VALIDATION_ERROR', `Unknown model ${modelId}`, {
@@ -432,7 +447,7 @@ export function createProviderRegistry(
         endpoint,
         endpointId,
         modelId,
-        model: languageModelFor(endpoint, modelId, apiKey),
+        model: languageModelFor(endpoint, modelId, apiKey, needs),
         price: priceOf(endpoint, modelId),
         billing: endpointBilling(endpoint),
         defaults: endpoint.defaultParams,
