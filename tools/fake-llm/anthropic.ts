@@ -93,8 +93,8 @@ async function respond(ex: Exchange) {
     ex.plan.finish === 'length' ? 'max_tokens' : ex.plan.finish === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
   const headers = { 'request-id': randomId('req_', 12) };
   const inputUsage = {
-    input_tokens: ex.promptTokens - ex.cachedTokens,
-    cache_creation_input_tokens: 0,
+    input_tokens: ex.promptTokens - ex.cachedTokens - ex.cacheWriteTokens,
+    cache_creation_input_tokens: ex.cacheWriteTokens,
     cache_read_input_tokens: ex.cachedTokens,
   };
 
@@ -109,7 +109,7 @@ async function respond(ex: Exchange) {
         content: ex.plan.text === '' ? [] : [{ type: 'text', text: ex.plan.text }],
         stop_reason: stopReason,
         stop_sequence: ex.plan.stopSequence,
-        usage: { ...inputUsage, output_tokens: ex.plan.tokens, service_tier: 'standard' },
+        usage: { ...inputUsage, output_tokens: ex.plan.tokens + ex.reasoningTokens, service_tier: 'standard' },
       },
       headers,
     );
@@ -147,7 +147,7 @@ async function respond(ex: Exchange) {
       event({
         type: 'message_delta',
         delta: { stop_reason: stopReason, stop_sequence: ex.plan.stopSequence },
-        usage: { output_tokens: ex.plan.tokens },
+        usage: { output_tokens: ex.plan.tokens + ex.reasoningTokens },
       }),
       event({ type: 'message_stop' }),
     ],

@@ -117,10 +117,13 @@ async function respond(ex: Exchange) {
     ex.plan.finish === 'length' ? 'max_tokens' : ex.plan.finish === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
   const headers = { 'x-amzn-requestid': randomUUID() };
   const usage = () => ({
-    inputTokens: ex.promptTokens - ex.cachedTokens,
-    outputTokens: ex.plan.tokens,
-    totalTokens: ex.promptTokens + ex.plan.tokens,
-    ...(ex.cachedTokens > 0 && { cacheReadInputTokens: ex.cachedTokens, cacheWriteInputTokens: 0 }),
+    inputTokens: ex.promptTokens - ex.cachedTokens - ex.cacheWriteTokens,
+    outputTokens: ex.plan.tokens + ex.reasoningTokens,
+    totalTokens: ex.promptTokens + ex.plan.tokens + ex.reasoningTokens,
+    ...((ex.cachedTokens > 0 || ex.cacheWriteTokens > 0) && {
+      cacheReadInputTokens: ex.cachedTokens,
+      cacheWriteInputTokens: ex.cacheWriteTokens,
+    }),
   });
   const latencyMs = () => Math.round(performance.now() - started);
 

@@ -21,6 +21,10 @@ export interface Behaviour {
   text: string | null;
   /** Number of prompt tokens to report as read from the provider's prompt cache (clamped to the prompt). */
   cached: number;
+  /** Prompt tokens to report as written to the prompt cache (Anthropic and Bedrock only; clamped to the prompt). */
+  cacheWrite: number;
+  /** Hidden reasoning tokens to report on top of the reply's (billed as output, as providers do). */
+  reasoning: number;
   /** Seed for the generated reply; null = the server's request counter (1, 2, 3… since start/reset). */
   seed: number | null;
 }
@@ -34,10 +38,20 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   cutAfter: null,
   text: null,
   cached: 0,
+  cacheWrite: 0,
+  reasoning: 0,
   seed: null,
 };
 
-const NUMBER_KEYS = ['tokens', 'delayMs', 'firstTokenDelayMs', 'retryAfter', 'cached'] as const;
+const NUMBER_KEYS = [
+  'tokens',
+  'delayMs',
+  'firstTokenDelayMs',
+  'retryAfter',
+  'cached',
+  'cacheWrite',
+  'reasoning',
+] as const;
 const NULLABLE_NUMBER_KEYS = ['fail', 'cutAfter', 'seed'] as const;
 
 const DIRECTIVE = /\[\[fake\b([^\]]*)\]\]/g;

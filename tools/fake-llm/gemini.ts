@@ -125,7 +125,8 @@ async function respond(ex: Exchange) {
   const usage = {
     promptTokenCount: ex.promptTokens,
     candidatesTokenCount: ex.plan.tokens,
-    totalTokenCount: ex.promptTokens + ex.plan.tokens,
+    ...(ex.reasoningTokens > 0 && { thoughtsTokenCount: ex.reasoningTokens }),
+    totalTokenCount: ex.promptTokens + ex.plan.tokens + ex.reasoningTokens,
     ...(ex.cachedTokens > 0 && {
       cachedContentTokenCount: ex.cachedTokens,
       cacheTokensDetails: [{ modality: 'TEXT', tokenCount: ex.cachedTokens }],

@@ -48,6 +48,10 @@ export interface Exchange {
   plan: ReplyPlan;
   promptTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the prompt cache (neither cached nor plain input). */
+  cacheWriteTokens: number;
+  /** Hidden reasoning tokens, counted in the output. */
+  reasoningTokens: number;
   stream: boolean;
   /** Query parameters (Gemini's alt=sse). */
   query: URLSearchParams;

@@ -49,11 +49,11 @@ export const azureChat = chatCompletions('azure');
 function usageOf(ex: Exchange) {
   return {
     prompt_tokens: ex.promptTokens,
-    completion_tokens: ex.plan.tokens,
-    total_tokens: ex.promptTokens + ex.plan.tokens,
+    completion_tokens: ex.plan.tokens + ex.reasoningTokens,
+    total_tokens: ex.promptTokens + ex.plan.tokens + ex.reasoningTokens,
     prompt_tokens_details: { cached_tokens: ex.cachedTokens, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: 0,
+      reasoning_tokens: ex.reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,

@@ -66,9 +66,9 @@ async function respond(ex: Exchange) {
   const usage = {
     input_tokens: ex.promptTokens,
     input_tokens_details: { cached_tokens: ex.cachedTokens },
-    output_tokens: ex.plan.tokens,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: ex.promptTokens + ex.plan.tokens,
+    output_tokens: ex.plan.tokens + ex.reasoningTokens,
+    output_tokens_details: { reasoning_tokens: ex.reasoningTokens },
+    total_tokens: ex.promptTokens + ex.plan.tokens + ex.reasoningTokens,
   };
   const response = (responseStatus: string, output: unknown[], withUsage: boolean) => ({
     id,

@@ -206,6 +206,11 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       plan,
       promptTokens: tokens,
       cachedTokens: Math.min(Math.floor(behaviour.cached), tokens),
+      cacheWriteTokens: Math.min(
+        Math.floor(behaviour.cacheWrite),
+        tokens - Math.min(Math.floor(behaviour.cached), tokens),
+      ),
+      reasoningTokens: Math.floor(behaviour.reasoning),
       stream: record.stream,
       query: url.searchParams,
     };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatEvent } from '@tessera/shared';
+import type { ChatEvent, MessageUsage } from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
 import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
@@ -106,6 +106,41 @@ describe('each provider kind through its AI SDK provider', () => {
     expect(done.message.cost).toBe(costOf(done.message.usage!, price));
     expect(done.balance).toEqual(expect.any(Number));
   });
+
+  it.each<[string, string, string, Partial<MessageUsage>]>([
+    // Anthropic counts thinking in its output without a separate figure.
+    [
+      'claude',
+      'claude-sonnet-4-5',
+      '[[fake cached=4 cacheWrite=6 reasoning=5]]',
+      { cacheReadTokens: 4, cacheWriteTokens: 6, outputTokens: 17 },
+    ],
+    [
+      'bedrock',
+      'anthropic.claude-sonnet-4-5-20250929-v1:0',
+      '[[fake cached=4 cacheWrite=6]]',
+      { cacheReadTokens: 4, cacheWriteTokens: 6, outputTokens: 12 },
+    ],
+    ['openai', 'gpt-4o', '[[fake cached=4 reasoning=7]]', { cacheReadTokens: 4, reasoningTokens: 7, outputTokens: 19 }],
+    ['groq', 'llama-3.3-70b', '[[fake reasoning=7]]', { reasoningTokens: 7, outputTokens: 19 }],
+    [
+      'gemini',
+      'gemini-2.5-flash',
+      '[[fake cached=4 reasoning=7]]',
+      { cacheReadTokens: 4, reasoningTokens: 7, outputTokens: 19 },
+    ],
+  ])(
+    'records the cache and reasoning tokens %s reports, and prices them',
+    async (endpoint, model, directive, expected) => {
+      fake.reset();
+      const { events } = await ask(endpoint, model, `Tell me something long enough to cache ${directive}`);
+      const done = events.at(-1) as Extract<ChatEvent, { type: 'done' }>;
+      expect(done.type).toBe('done');
+      expect(done.message.usage).toMatchObject(expected);
+      const { price } = await t.app.providers.resolve(endpoint, model);
+      expect(done.message.cost).toBe(costOf(done.message.usage!, price));
+    },
+  );
 
   it('reports a rejected API key as a readable error and charges nothing', async () => {
     const before = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
