@@ -1,7 +1,7 @@
 // npm run bench:chat — chat throughput and latency through Tessera against the fake provider, side by side
 // with the provider read directly, in one run. Tessera and the provider run as separate processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -321,14 +321,19 @@ try {
   await database.close();
 }
 
-// The web app's first-load JavaScript: the entry script and what index.html preloads, gzipped.
+// The web app's first-load JavaScript: the entry script and what index.html preloads, gzipped; then the
+// same plus the markdown renderer, which a page showing any message loads at once.
 {
   const dist = path.join(root, 'apps/web/dist');
   if (existsSync(path.join(dist, 'index.html'))) {
     const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
     const files = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
-    const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(dist, f))).length, 0);
-    console.log(`\nWeb app first-load JavaScript: ${(gzip / 1024).toFixed(1)} KB gzip (${files.length} files)`);
+    const gzipKb = (f: string) => gzipSync(readFileSync(path.join(dist, f))).length / 1024;
+    const entry = files.reduce((sum, f) => sum + gzipKb(f), 0);
+    const markdown = readdirSync(path.join(dist, 'assets')).find((f) => /^Markdown-.*\.js$/.test(f));
+    const withMarkdown = entry + (markdown ? gzipKb(`assets/${markdown}`) : 0);
+    console.log(`\nWeb app first-load JavaScript: ${entry.toFixed(1)} KB gzip (${files.length} files, a new chat)`);
+    console.log(`With the markdown renderer (a conversation with messages): ${withMarkdown.toFixed(1)} KB gzip`);
   } else {
     console.log('\nWeb app not built (npm run build): first-load JavaScript not measured');
   }
