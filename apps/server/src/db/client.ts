@@ -69,7 +69,10 @@ async function openPglite(dataDir: string | undefined, owner: string, existing?:
 }
 
 async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // The timeout also bounds the wait for a free pooled connection: a burst (hundreds of replies starting
+  // at once on a busy CPU) queues for seconds, and should be served, not refused with a 503. A server
+  // that refuses connections still fails at once.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 15_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
