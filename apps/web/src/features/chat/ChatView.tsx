@@ -28,8 +28,10 @@ import {
 import { ArchivedBadge } from './ArchivedChats.tsx';
 import { Composer } from './Composer.tsx';
 import { generate, isStreamingHere, resume, stop } from './controller.ts';
+import { conversationTitle } from './ConversationList.tsx';
 import type { MessageActions, MessageView } from './MessageItem.tsx';
 import { MessageList } from './MessageList.tsx';
+import { setTemporaryChat, useTemporaryChat } from './model-store.ts';
 import { useModelChoice } from './ModelPicker.tsx';
 import { ChatRequestError } from './sse.ts';
 import { activePath, buildTree, newestLeaf, siblingsOf } from './tree.ts';
@@ -98,6 +100,49 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
   );
 }
 
+/** A chat bubble drawn dashed: a chat that leaves no trace. */
+function TemporaryIcon({ className }: { className?: string }) {
+  return (
+    <svg
+      aria-hidden="true"
+      focusable="false"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      strokeDasharray="3 2.6"
+      className={className}
+    >
+      <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12Z" />
+    </svg>
+  );
+}
+
+/** The new chat's "Temporary chat" switch (ChatGPT keeps one in the header). */
+function TemporaryToggle() {
+  const { t } = useTranslation();
+  const on = useTemporaryChat();
+  return (
+    <button
+      type="button"
+      aria-pressed={on}
+      onClick={() => setTemporaryChat(!on)}
+      title={on ? t('temporaryChat.turnOff') : t('temporaryChat.turnOn')}
+      data-testid="temporary-toggle"
+      className={cn(
+        'focus-ring inline-flex h-8 shrink-0 cursor-pointer items-center gap-1.5 rounded-lg px-2 text-sm hover:bg-subtle',
+        on ? 'bg-accent-soft text-accent hover:bg-accent-soft' : 'text-muted hover:text-fg',
+      )}
+    >
+      <TemporaryIcon className="size-[18px]" />
+      {/* The name stays in the accessibility tree on phones too, where only the icon shows. */}
+      <span className="sr-only sm:not-sr-only">{t('temporaryChat.toggle')}</span>
+    </button>
+  );
+}
+
 /** The chat pane: "/" (a new chat) and "/c/:id". */
 export function ChatView({ user, conversationId }: { user: Me; conversationId?: string }) {
   const { t } = useTranslation();
@@ -107,6 +152,10 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
   const query = useConversation(conversationId);
   const data = conversationId ? query.data : undefined;
   const choice = useModelChoice();
+  const temporaryDraft = useTemporaryChat();
+  // A new chat started with the switch on, or a conversation that was started so.
+  const temporary = data ? data.conversation.temporary : !conversationId && temporaryDraft;
+  const title = data ? conversationTitle(data.conversation.title, t) : undefined;
   const [sending, setSending] = useState(false);
   const [notice, setNotice] = useState<unknown>(null);
   const inputRef = useRef<HTMLTextAreaElement | null>(null);
@@ -127,7 +176,7 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
     [path, tree, busy],
   );
 
-  useDocumentTitle(data?.conversation.title ?? t('chat.newChat'));
+  useDocumentTitle(title ?? t('chat.newChat'));
 
   // After a reload (or in a second tab), follow replies still being generated.
   useEffect(() => {
@@ -212,8 +261,9 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
       parentId: path.at(-1)?.id ?? null,
       content: text,
       ...c,
-      // A new chat starts with the settings (or preset) chosen for it.
+      // A new chat starts with the settings (or preset) chosen for it, and as a temporary chat if asked.
       ...(d ? {} : draftRequestFields(getDraftSettings())),
+      ...(d || !temporary ? {} : { temporary: true }),
     });
     return true;
   };
@@ -261,7 +311,7 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
         >
           {data ? (
             <h1 className="min-w-0 flex-1 truncate font-medium text-fg" data-testid="conversation-title">
-              {data.conversation.title}
+              {title}
             </h1>
           ) : (
             <div className="flex min-w-0 flex-1 justify-end">
@@ -269,6 +319,15 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
             </div>
           )}
           {data ? <ArchivedBadge conversation={data.conversation} /> : null}
+          {data?.conversation.temporary ? (
+            <span
+              className="inline-flex shrink-0 items-center gap-1 rounded-full bg-subtle px-2 py-0.5 text-xs font-medium text-muted"
+              data-testid="temporary-badge"
+            >
+              <TemporaryIcon className="size-3.5" />
+              {t('temporaryChat.badge')}
+            </span>
+          ) : null}
           {data && data.conversation.totalCost > 0 ? (
             <span className="shrink-0 text-xs text-faint tabular-nums" data-testid="conversation-total">
               {t('chat.total', { value: nf.format(data.conversation.totalCost) })}
@@ -276,6 +335,7 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
           ) : null}
           {data ? null : <PresetMenu variant="bar" />}
           <ConversationSettingsButton conversation={data?.conversation ?? null} />
+          {data ? null : <TemporaryToggle />}
         </div>
       ) : null}
 
@@ -288,16 +348,32 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
         <MessageList views={views} actions={actions} conversationKey={data.conversation.id} footer={noticeEl} />
       ) : (
         <div className="flex min-h-0 flex-1 flex-col items-center justify-center overflow-y-auto px-6 py-10 text-center">
-          <Logo className="mb-5 size-11" />
+          {temporary ? <TemporaryIcon className="mb-5 size-11 text-muted" /> : <Logo className="mb-5 size-11" />}
           <h1 className="text-2xl font-semibold tracking-tight text-fg sm:text-3xl">
-            {t('home.welcome', { name: user.name })}
+            {temporary ? t('temporaryChat.title') : t('home.welcome', { name: user.name })}
           </h1>
-          <p className="mt-3 max-w-md text-[15px] leading-relaxed text-muted">{t('chat.emptyHint')}</p>
+          <p className="mt-3 max-w-md text-[15px] leading-relaxed text-muted">
+            {temporary ? t('temporaryChat.emptyHint') : t('chat.emptyHint')}
+          </p>
           {noticeEl ? <div className="mt-6 w-full max-w-xl text-left">{noticeEl}</div> : null}
         </div>
       )}
 
-      <Composer onSend={send} onStop={stopNow} streaming={busy} disabled={!choice} inputRef={inputRef} />
+      <Composer
+        onSend={send}
+        onStop={stopNow}
+        streaming={busy}
+        disabled={!choice}
+        inputRef={inputRef}
+        notice={
+          temporary ? (
+            <>
+              <TemporaryIcon className="mt-0.5 size-4 shrink-0" />
+              <span>{t('temporaryChat.notice')}</span>
+            </>
+          ) : null
+        }
+      />
       <span className="sr-only" aria-live="polite">
         {sending ? t('chat.sending') : ''}
       </span>

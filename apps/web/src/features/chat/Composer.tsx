@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type Ref } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
 function SendIcon() {
@@ -25,19 +25,24 @@ function StopIcon() {
   );
 }
 
-/** Auto-growing textarea: Enter sends, Shift+Enter adds a line; Stop replaces Send while streaming. */
+/**
+ * Auto-growing textarea: Enter sends, Shift+Enter adds a line; Stop replaces Send while streaming.
+ * `notice`: a line above the box about where this chat goes (e.g. a temporary chat), on every screen size.
+ */
 export function Composer({
   onSend,
   onStop,
   streaming,
   disabled,
   inputRef,
+  notice,
 }: {
   onSend: (text: string) => boolean | void;
   onStop: () => void;
   streaming: boolean;
   disabled?: boolean;
   inputRef?: Ref<HTMLTextAreaElement>;
+  notice?: ReactNode;
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
@@ -68,6 +73,14 @@ export function Composer({
         submit();
       }}
     >
+      {notice ? (
+        <p
+          data-testid="composer-notice"
+          className="mx-auto mb-2 flex w-fit max-w-full items-start gap-1.5 rounded-2xl bg-subtle px-3 py-1.5 text-xs leading-5 text-muted"
+        >
+          {notice}
+        </p>
+      ) : null}
       <div className="flex items-end gap-2 rounded-3xl border border-line bg-elevated p-2 pl-4 shadow-sm focus-within:border-line-strong">
         <textarea
           ref={(el) => {

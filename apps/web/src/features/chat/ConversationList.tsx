@@ -1,5 +1,6 @@
 import type { Conversation } from '@tessera/shared';
 import { useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useRoute } from 'wouter';
@@ -13,6 +14,7 @@ import { errorMessage } from '../../lib/form-errors.ts';
 import { showToast } from '../credits/toast.ts';
 import {
   duplicateConversation,
+  refetchConversations,
   updateListCache,
   useConversations,
   useDeleteConversation,
@@ -31,6 +33,14 @@ export function groupOf(conversation: Conversation, now: Date): Group {
   if (t >= day - 7 * 86_400_000) return 'week';
   if (t >= day - 30 * 86_400_000) return 'month';
   return 'older';
+}
+
+/** The title the server gives a conversation until one is written for it (stored in English). */
+export const SERVER_DEFAULT_TITLE = 'New chat';
+
+/** A conversation's title as shown: the server's untitled default reads in the user's language. */
+export function conversationTitle(title: string, t: TFunction): string {
+  return title === SERVER_DEFAULT_TITLE ? t('chat.newChat') : title;
 }
 
 const dots = (
@@ -56,7 +66,8 @@ function Item({
   const remove = useDeleteConversation();
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [title, setTitle] = useState(conversation.title);
+  const shown = conversationTitle(conversation.title, t);
+  const [title, setTitle] = useState(shown);
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -75,9 +86,8 @@ function Item({
   const commit = () => {
     setRenaming(false);
     const next = title.trim();
-    if (next && next !== conversation.title)
-      update.mutate({ id: conversation.id, body: { title: next } }, { onError: fail });
-    else setTitle(conversation.title);
+    if (next && next !== shown) update.mutate({ id: conversation.id, body: { title: next } }, { onError: fail });
+    else setTitle(shown);
   };
 
   return (
@@ -94,7 +104,7 @@ function Item({
             if (e.key === 'Escape') {
               e.preventDefault();
               e.stopPropagation();
-              setTitle(conversation.title);
+              setTitle(shown);
               setRenaming(false);
             }
           }}
@@ -120,7 +130,7 @@ function Item({
               <path d="M14 3l7 7-3 1-4 4 1 5-2 1-4-5-5 5-1-1 5-5-5-4 1-2 5 1 4-4z" />
             </svg>
           ) : null}
-          <span className="truncate">{conversation.title}</span>
+          <span className="truncate">{shown}</span>
         </Link>
       )}
       {!renaming ? (
@@ -131,7 +141,7 @@ function Item({
             trigger={(props, open) => (
               <button
                 {...props}
-                aria-label={t('sidebar.options', { title: conversation.title })}
+                aria-label={t('sidebar.options', { title: shown })}
                 className={cn(
                   'focus-ring inline-flex size-8 cursor-pointer items-center justify-center rounded-md text-muted hover:text-fg md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100',
                   (open || active) && 'md:opacity-100',
@@ -141,7 +151,14 @@ function Item({
               </button>
             )}
           >
-            <MenuItem onSelect={() => setRenaming(true)}>{t('sidebar.rename')}</MenuItem>
+            <MenuItem
+              onSelect={() => {
+                setTitle(shown);
+                setRenaming(true);
+              }}
+            >
+              {t('sidebar.rename')}
+            </MenuItem>
             <MenuItem onSelect={() => void duplicate()}>{t('fork.duplicate')}</MenuItem>
             <MenuItem
               onSelect={() =>
@@ -177,7 +194,7 @@ function Item({
         open={confirming}
         onClose={() => setConfirming(false)}
         title={t('sidebar.deleteTitle')}
-        description={t('sidebar.deleteBody', { title: conversation.title })}
+        description={t('sidebar.deleteBody', { title: shown })}
         size="sm"
       >
         <div className="mt-5 flex justify-end gap-2">
@@ -212,6 +229,15 @@ export function ConversationList({ onNavigate }: { onNavigate?: () => void }) {
   const list = useConversations();
   const [, params] = useRoute('/c/:id');
   const sentinel = useLoadMore(list);
+  const qc = useQueryClient();
+
+  // Back to this window (another window or app had focus): chats made elsewhere appear. Switching back
+  // to this tab is covered by the query itself (visibilitychange).
+  useEffect(() => {
+    const onFocus = () => void refetchConversations(qc);
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [qc]);
 
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const now = new Date();

@@ -46,7 +46,15 @@ export function useConversations() {
       return request(`/api/conversations?${q}`, { schema: conversationPageSchema, signal });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Chats started in another tab or on another device show up when this tab is looked at again
+    // (however recently it was read). ConversationList also refetches on window focus.
+    refetchOnWindowFocus: 'always',
   });
+}
+
+/** Reads the sidebar list again, joining a read already under way instead of restarting it. */
+export function refetchConversations(qc: QueryClient) {
+  return qc.refetchQueries({ queryKey: chatKeys.conversations, exact: true, type: 'active' }, { cancelRefetch: false });
 }
 
 /** Archived conversations, newest first, page by page. */
@@ -81,6 +89,31 @@ export function useConversation(id: string | undefined) {
 
 export function patchConversation(id: string, body: UpdateConversation) {
   return request(`/api/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body, schema: conversationSchema });
+}
+
+/**
+ * The model picked inside a conversation: its next messages use it at once (the cache), and it is
+ * saved so the conversation opens with it again. A failed save puts the previous one back.
+ */
+export async function setConversationModel(
+  qc: QueryClient,
+  id: string,
+  choice: { endpoint: string; model: string },
+): Promise<void> {
+  const before = qc.getQueryData<ConversationWithMessages>(chatKeys.conversation(id))?.conversation;
+  const apply = (c: { endpoint: string | null; model: string | null }) =>
+    updateConversationCache(qc, id, (d) => ({
+      ...d,
+      conversation: { ...d.conversation, endpoint: c.endpoint, model: c.model },
+    }));
+  apply(choice);
+  try {
+    await patchConversation(id, choice);
+  } catch (error) {
+    const now = qc.getQueryData<ConversationWithMessages>(chatKeys.conversation(id))?.conversation;
+    if (before && now?.endpoint === choice.endpoint && now.model === choice.model) apply(before);
+    throw error;
+  }
 }
 
 export function stopMessage(id: string) {
@@ -125,6 +158,10 @@ export function updateListCache(qc: QueryClient, conversation: Conversation | { 
     }
     return { ...data, pages };
   });
+  // A read of the list under way (the window just got focus) may have started before this change was
+  // saved, and its answer would undo it here: read again instead.
+  if (qc.isFetching({ queryKey: chatKeys.conversations, exact: true }) > 0)
+    void qc.invalidateQueries({ queryKey: chatKeys.conversations, exact: true });
 }
 
 /** Keeps the archived list in step: archived ones in it (where they are), the rest out. */

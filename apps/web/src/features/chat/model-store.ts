@@ -51,3 +51,37 @@ export function resolveModel(stored: ModelChoice | null, models: ModelsResponse 
   const model = first?.models[0];
   return first && model ? { endpoint: first.id, model: model.id } : null;
 }
+
+/**
+ * The model an open conversation goes on with: its own (the one it last used, or the one picked in it)
+ * while the server still offers it, else the server's default. A conversation without one (never the
+ * case once it has a reply) starts from the user's last pick, like a new chat.
+ */
+export function resolveConversationModel(
+  conversation: { endpoint: string | null; model: string | null },
+  stored: ModelChoice | null,
+  models: ModelsResponse | undefined,
+): ModelChoice | null {
+  const own =
+    conversation.endpoint && conversation.model ? { endpoint: conversation.endpoint, model: conversation.model } : null;
+  return own ? resolveModel(own, models) : resolveModel(stored, models);
+}
+
+/** "Temporary chat" for the next new chat: on until turned off (in this tab; a reload turns it off). */
+let temporary = false;
+const temporaryListeners = new Set<() => void>();
+
+export function setTemporaryChat(on: boolean) {
+  temporary = on;
+  temporaryListeners.forEach((l) => l());
+}
+
+export function useTemporaryChat(): boolean {
+  return useSyncExternalStore(
+    (l) => {
+      temporaryListeners.add(l);
+      return () => temporaryListeners.delete(l);
+    },
+    () => temporary,
+  );
+}
