@@ -59,3 +59,23 @@ export async function routeInsufficientCredits(page: Page): Promise<void> {
     }),
   );
 }
+
+/** The text of the model picker's chosen option ("Endpoint · Model"). */
+export async function pickedModel(page: Page): Promise<string> {
+  const select = page.getByRole('combobox', { name: /^(Model|模型)$/ });
+  return select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text ?? '');
+}
+
+/** The body of the next POST /api/chat the page sends (call before the action, await after it). */
+export function nextChatRequest(page: Page): Promise<Record<string, unknown>> {
+  return page
+    .waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/chat')
+    .then((r) => r.postDataJSON() as Record<string, unknown>);
+}
+
+/** The id of the conversation open in the page ("/c/:id"). */
+export function openConversationId(page: Page): string {
+  const id = /\/c\/([\w-]+)$/.exec(new URL(page.url()).pathname)?.[1];
+  expect(id, 'a conversation is open').toBeTruthy();
+  return id!;
+}
