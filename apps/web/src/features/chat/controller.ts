@@ -85,6 +85,8 @@ function handler(
         return;
       case 'error':
         finish({ ...event.message, status: 'error', error: event.message.error ?? event.error });
+        // What arrived before the failure was charged; the error event carries no balance.
+        void qc.invalidateQueries({ queryKey: creditKeys.balance });
         return;
       case 'title': {
         updateConversationCache(qc, event.conversationId, (d) => ({
