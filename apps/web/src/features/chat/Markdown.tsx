@@ -1,7 +1,7 @@
 import { useEffect, useState, type ComponentProps, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import ReactMarkdown, { type Components, type Options } from 'react-markdown';
-import remarkGfm from 'remark-gfm';
+import { remarkGfmParse } from './remark-gfm-parse.ts';
 import './markdown.css';
 
 type Plugins = NonNullable<Options['remarkPlugins']>;
@@ -114,7 +114,7 @@ const components: Components = {
 /** Assistant markdown. No raw HTML (react-markdown escapes it), links open in a new tab. */
 export default function Markdown({ text }: { text: string }) {
   const m = useMath(text);
-  const remarkPlugins: Plugins = m ? [remarkGfm, ...m.remark] : [remarkGfm];
+  const remarkPlugins: Plugins = m ? [remarkGfmParse, ...m.remark] : [remarkGfmParse];
   return (
     <div className="md">
       <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={m?.rehype ?? []} components={components}>
