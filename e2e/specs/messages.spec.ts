@@ -115,6 +115,36 @@ test.describe('in English', () => {
     await expect(list).toContainText('byok-mini');
   });
 
+  test('GitHub-flavoured markdown renders: a table, strikethrough, a task list, an autolink and a footnote', async ({
+    page,
+  }) => {
+    // Inside the directive's quoted value, \n is a line break.
+    const reply = [
+      '| Planet | Moons |',
+      '| :-- | --: |',
+      '| Earth | 1 |',
+      '| Mars | 2 |',
+      '',
+      'This is ~~wrong~~ right, see https://example.com/docs and a note[^1].',
+      '',
+      '- [x] done',
+      '- [ ] to do',
+      '',
+      '[^1]: The footnote.',
+    ].join('\\n');
+    await send(page, `Markdown please [[fake text="${reply}"]]`);
+    await waitForDone(page);
+    const md = body(page);
+    await expect(md.locator('table th')).toHaveText(['Planet', 'Moons']);
+    await expect(md.locator('table tbody tr')).toHaveCount(2);
+    await expect(md.locator('table tbody tr').nth(1).locator('td')).toHaveText(['Mars', '2']);
+    await expect(md.locator('del')).toHaveText('wrong');
+    await expect(md.locator('a[href="https://example.com/docs"]')).toHaveCount(1);
+    await expect(md.locator('input[type="checkbox"]')).toHaveCount(2);
+    await expect(md.locator('input[type="checkbox"]').first()).toBeChecked();
+    await expect(md.locator('section.footnotes, [data-footnotes]')).toContainText('The footnote.');
+  });
+
   test('markdown from the model cannot run code: script, onerror and javascript: links stay inert', async ({
     page,
   }) => {

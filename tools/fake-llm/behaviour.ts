@@ -54,7 +54,8 @@ const NUMBER_KEYS = [
 ] as const;
 const NULLABLE_NUMBER_KEYS = ['fail', 'cutAfter', 'seed'] as const;
 
-const DIRECTIVE = /\[\[fake\b([^\]]*)\]\]/g;
+// A quoted value may hold anything, brackets included (markdown such as "[x] done" or "[^1]").
+const DIRECTIVE = /\[\[fake\b((?:"(?:[^"\\]|\\.)*"|[^\]"])*)\]\]/g;
 const PAIR = /([A-Za-z]+)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))|(\S+)/g;
 
 export class DirectiveError extends Error {}
