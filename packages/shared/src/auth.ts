@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './constants.ts';
 
 export const emailSchema = z.email({ error: 'Enter a valid email address' }).max(254);
 

@@ -1,20 +1,6 @@
 import { z } from 'zod';
+import { TRANSACTION_KINDS } from './constants.ts';
 
-/** 1,000,000 credits = US$1, so a model's USD price per 1M tokens is its credit price per token. */
-export const CREDITS_PER_USD = 1_000_000;
-
-export const TRANSACTION_KINDS = [
-  'grant',
-  'claim',
-  'purchase',
-  'spend',
-  'refund',
-  'reversal',
-  'auto_refill',
-  'admin_adjust',
-  'hold',
-  'release',
-] as const;
 export const transactionKindSchema = z.enum(TRANSACTION_KINDS);
 export type TransactionKind = z.infer<typeof transactionKindSchema>;
 

@@ -1,14 +1,6 @@
 import { z } from 'zod';
+import { ENDPOINT_KINDS, MODEL_PARAM_LIMITS as LIMITS } from './constants.ts';
 
-export const ENDPOINT_KINDS = [
-  'openai',
-  'anthropic',
-  'google',
-  'azure',
-  'bedrock',
-  'openai-compatible',
-  'demo',
-] as const;
 export const endpointKindSchema = z.enum(ENDPOINT_KINDS);
 export type EndpointKind = z.infer<typeof endpointKindSchema>;
 
@@ -42,9 +34,9 @@ export const modelsResponseSchema = z.object({
 export type ModelsResponse = z.infer<typeof modelsResponseSchema>;
 
 export const modelParamsSchema = z.object({
-  temperature: z.number().min(0).max(2).optional(),
-  topP: z.number().min(0).max(1).optional(),
-  maxOutputTokens: z.number().int().min(1).max(200_000).optional(),
+  temperature: z.number().min(LIMITS.temperature.min).max(LIMITS.temperature.max).optional(),
+  topP: z.number().min(LIMITS.topP.min).max(LIMITS.topP.max).optional(),
+  maxOutputTokens: z.number().int().min(LIMITS.maxOutputTokens.min).max(LIMITS.maxOutputTokens.max).optional(),
 });
 export type ModelParams = z.infer<typeof modelParamsSchema>;
 

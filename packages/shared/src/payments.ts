@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { PAYMENT_METHODS, PURCHASE_STATUSES } from './constants.ts';
 
-/** Ways to pay. Apple Pay and Google Pay come with `card` as wallets in Stripe's Payment Element. */
-export const PAYMENT_METHODS = ['card', 'wechat_pay', 'alipay', 'crypto'] as const;
 export const paymentMethodSchema = z.enum(PAYMENT_METHODS);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
@@ -52,18 +51,6 @@ export const createIntentResponseSchema = z.object({
 });
 export type CreateIntentResponse = z.infer<typeof createIntentResponseSchema>;
 
-export const PURCHASE_STATUSES = [
-  /** Created, not paid yet (or paid and its webhook has not arrived). */
-  'pending',
-  /** Paid and credited. */
-  'succeeded',
-  'failed',
-  'canceled',
-  'partially_refunded',
-  'refunded',
-  /** A dispute was opened: credits reversed, flagged for an administrator. */
-  'disputed',
-] as const;
 export const purchaseStatusSchema = z.enum(PURCHASE_STATUSES);
 export type PurchaseStatus = z.infer<typeof purchaseStatusSchema>;
 

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { modelParamsSchema } from './chat.ts';
-
-/** How many presets one user can keep; creating one more answers 409 CONFLICT. */
-export const PRESET_LIMIT = 100;
-export const PRESET_NAME_MAX = 100;
-export const SYSTEM_PROMPT_MAX = 20_000;
+import { PRESET_NAME_MAX, SYSTEM_PROMPT_MAX } from './constants.ts';
 
 /** A saved model + system prompt + parameters, to start new chats from. */
 export const presetSchema = z.object({

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { endpointKindSchema } from './chat.ts';
-
-/** Longest provider API key accepted (real ones are 30–200 characters). */
-export const PROVIDER_KEY_MAX_LENGTH = 2048;
+import { PROVIDER_KEY_MAX_LENGTH } from './constants.ts';
 
 /**
  * A user's own key for an endpoint configured with `apiKey: user_provided`:
