@@ -8,9 +8,10 @@ import { Toaster } from '../features/credits/Toaster.tsx';
 import { errorMessage } from '../lib/form-errors.ts';
 import { AppShell } from '../routes/AppShell.tsx';
 import { ChatPage } from '../routes/ChatPage.tsx';
-import { SignInPage } from '../routes/SignInPage.tsx';
-import { SignUpPage } from '../routes/SignUpPage.tsx';
 
+// Signed-out pages (and the form validation they bring) stay out of the chat page's first load.
+const SignInPage = lazy(() => import('../routes/SignInPage.tsx'));
+const SignUpPage = lazy(() => import('../routes/SignUpPage.tsx'));
 const CreditsPage = lazy(() => import('../features/credits/CreditsPage.tsx'));
 const PaymentReturnPage = lazy(() => import('../features/payments/PaymentReturnPage.tsx'));
 
@@ -50,8 +51,24 @@ export function AppRoutes() {
 
   return (
     <Switch>
-      <Route path="/sign-in">{user ? <Redirect to="/" replace /> : <SignInPage />}</Route>
-      <Route path="/sign-up">{user ? <Redirect to="/" replace /> : <SignUpPage />}</Route>
+      <Route path="/sign-in">
+        {user ? (
+          <Redirect to="/" replace />
+        ) : (
+          <Suspense fallback={<Splash />}>
+            <SignInPage />
+          </Suspense>
+        )}
+      </Route>
+      <Route path="/sign-up">
+        {user ? (
+          <Redirect to="/" replace />
+        ) : (
+          <Suspense fallback={<Splash />}>
+            <SignUpPage />
+          </Suspense>
+        )}
+      </Route>
       <Route>
         {user ? (
           <AppShell user={user}>

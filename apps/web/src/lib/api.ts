@@ -1,4 +1,4 @@
-import { errorBodySchema, fieldIssueSchema, type FieldIssue } from '@tessera/shared';
+import type { FieldIssue } from '@tessera/shared';
 
 /**
  * Codes the client itself produces when no JSON error body is available.
@@ -28,19 +28,15 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
-/** Anything with a zod-like `parse`; keeps this module free of a direct zod import. */
-export interface Parser<T> {
-  parse(data: unknown): T;
-}
-
-export interface RequestOptions<T> {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON. */
   body?: unknown;
-  /** Validates the successful response body; omit for empty responses (204). */
-  schema?: Parser<T>;
   signal?: AbortSignal;
 }
+
+/** A body that is not JSON (an HTML page from a proxy, a cut-off response). */
+const NOT_JSON = Symbol('not JSON');
 
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -48,28 +44,39 @@ async function readJson(response: Response): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return undefined;
+    return NOT_JSON;
   }
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{ field, message }`, both strings; anything else in it is dropped. */
+function toFieldIssue(value: unknown): FieldIssue[] {
+  return isRecord(value) && typeof value.field === 'string' && typeof value.message === 'string'
+    ? [{ field: value.field, message: value.message }]
+    : [];
+}
+
+/** Reads the shared error shape `{ error: { code, message, fields? } }` (a hand check: no zod in the first load). */
 function toApiError(status: number, payload: unknown): ApiError {
-  const parsed = errorBodySchema.safeParse(payload);
-  if (!parsed.success) {
+  const error = isRecord(payload) ? payload.error : undefined;
+  if (!isRecord(error) || typeof error.code !== 'string' || typeof error.message !== 'string') {
     return new ApiError({ status, code: CLIENT_ERROR_CODES.badResponse, message: '' });
   }
-  const { code, message, fields } = parsed.data.error;
-  const issues = Array.isArray(fields)
-    ? fields.flatMap((f) => {
-        const issue = fieldIssueSchema.safeParse(f);
-        return issue.success ? [issue.data] : [];
-      })
-    : [];
-  return new ApiError({ status, code, message, fields: issues });
+  const fields = Array.isArray(error.fields) ? error.fields.flatMap(toFieldIssue) : [];
+  return new ApiError({ status, code: error.code, message: error.message, fields });
 }
 
-/** The one fetch wrapper: same-origin cookies, JSON in and out, typed errors. */
-export async function request<T = undefined>(path: string, options: RequestOptions<T> = {}): Promise<T> {
-  const { method = options.body === undefined ? 'GET' : 'POST', body, schema, signal } = options;
+/**
+ * The one fetch wrapper: same-origin cookies, JSON in and out, typed errors. `T` is the response body's
+ * type from @tessera/shared; it is not checked again here, because the server validates and serializes
+ * every response with that same shared schema (fastify-type-provider-zod), and parsing it twice would
+ * cost time (a long conversation) and put zod in the first load.
+ */
+export async function request<T = undefined>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = options.body === undefined ? 'GET' : 'POST', body, signal } = options;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -89,11 +96,9 @@ export async function request<T = undefined>(path: string, options: RequestOptio
 
   const payload = await readJson(response);
   if (!response.ok) throw toApiError(response.status, payload);
-  if (!schema) return undefined as T;
-  try {
-    return schema.parse(payload);
-  } catch {
-    // The server answered 2xx with a body that does not match the shared contract.
+  if (payload === NOT_JSON) {
+    // A 2xx that is not JSON did not come from the API (e.g. a proxy's HTML page).
     throw new ApiError({ status: response.status, code: CLIENT_ERROR_CODES.badResponse, message: '' });
   }
+  return payload as T;
 }

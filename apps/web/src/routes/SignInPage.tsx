@@ -4,7 +4,7 @@ import { AuthLayout } from '../features/auth/components/AuthLayout.tsx';
 import { SignInForm } from '../features/auth/components/SignInForm.tsx';
 import { useDocumentTitle } from '../lib/use-document-title.ts';
 
-export function SignInPage() {
+export default function SignInPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('auth.signIn.docTitle'));
   return (

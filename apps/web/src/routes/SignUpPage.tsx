@@ -6,7 +6,7 @@ import { SignUpForm } from '../features/auth/components/SignUpForm.tsx';
 import { useConfig } from '../features/auth/hooks.ts';
 import { useDocumentTitle } from '../lib/use-document-title.ts';
 
-export function SignUpPage() {
+export default function SignUpPage() {
   const { t } = useTranslation();
   const config = useConfig();
   useDocumentTitle(t('auth.signUp.docTitle'));

@@ -8,3 +8,13 @@ export function Spinner({ className }: { className?: string }) {
     </svg>
   );
 }
+
+/** A lazily loaded modal or sheet on its way: a spinner over the page, announced as `label`. */
+export function LoadingOverlay({ label }: { label: string }) {
+  return (
+    <div role="status" className="fixed inset-0 z-50 flex items-center justify-center bg-app/80 text-muted">
+      <Spinner className="size-6" />
+      <span className="sr-only">{label}</span>
+    </div>
+  );
+}

@@ -1,19 +1,13 @@
-import {
-  apiKeyListSchema,
-  createdApiKeySchema,
-  type ApiKey,
-  type CreateApiKeyInput,
-  type CreatedApiKey,
-} from '@tessera/shared';
+import type { ApiKey, CreateApiKeyInput, CreatedApiKey } from '@tessera/shared';
 import { request } from '../../lib/api.ts';
 
 export async function listApiKeys(signal?: AbortSignal): Promise<ApiKey[]> {
-  const { keys } = await request('/api/keys', { schema: apiKeyListSchema, ...(signal ? { signal } : {}) });
+  const { keys } = await request<{ keys: ApiKey[] }>('/api/keys', signal ? { signal } : {});
   return keys;
 }
 
 export function createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
-  return request('/api/keys', { method: 'POST', body: input, schema: createdApiKeySchema });
+  return request<CreatedApiKey>('/api/keys', { method: 'POST', body: input });
 }
 
 export async function deleteApiKey(id: string): Promise<void> {

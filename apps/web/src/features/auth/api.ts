@@ -1,21 +1,14 @@
-import {
-  meSchema,
-  publicConfigSchema,
-  type Me,
-  type PublicConfig,
-  type SignInInput,
-  type SignUpInput,
-} from '@tessera/shared';
+import type { Me, PublicConfig, SignInInput, SignUpInput } from '@tessera/shared';
 import { isApiError, request } from '../../lib/api.ts';
 
 export function fetchConfig(signal?: AbortSignal): Promise<PublicConfig> {
-  return request('/api/config', { schema: publicConfigSchema, ...(signal ? { signal } : {}) });
+  return request<PublicConfig>('/api/config', signal ? { signal } : {});
 }
 
 /** The signed-in user, or null when signed out (401). */
 export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
   try {
-    return await request('/api/me', { schema: meSchema, ...(signal ? { signal } : {}) });
+    return await request<Me>('/api/me', signal ? { signal } : {});
   } catch (error) {
     if (isApiError(error) && error.status === 401) return null;
     throw error;

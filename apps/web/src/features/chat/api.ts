@@ -1,14 +1,10 @@
-import {
-  conversationPageSchema,
-  conversationSchema,
-  conversationWithMessagesSchema,
-  messageSchema,
-  modelsResponseSchema,
-  type Conversation,
-  type ConversationPage,
-  type ConversationWithMessages,
-  type Message,
-  type UpdateConversation,
+import type {
+  Conversation,
+  ConversationPage,
+  ConversationWithMessages,
+  Message,
+  ModelsResponse,
+  UpdateConversation,
 } from '@tessera/shared';
 import {
   useInfiniteQuery,
@@ -31,7 +27,7 @@ export const chatKeys = {
 export function useModels() {
   return useQuery({
     queryKey: chatKeys.models,
-    queryFn: ({ signal }) => request('/api/models', { schema: modelsResponseSchema, signal }),
+    queryFn: ({ signal }) => request<ModelsResponse>('/api/models', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -43,7 +39,7 @@ export function useConversations() {
     queryFn: ({ pageParam, signal }) => {
       const q = new URLSearchParams({ archived: 'false', limit: '30' });
       if (pageParam) q.set('cursor', pageParam);
-      return request(`/api/conversations?${q}`, { schema: conversationPageSchema, signal });
+      return request<ConversationPage>(`/api/conversations?${q}`, { signal });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // Chats started in another tab or on another device show up when this tab is looked at again
@@ -65,7 +61,7 @@ export function useArchivedConversations(enabled: boolean) {
     queryFn: ({ pageParam, signal }) => {
       const q = new URLSearchParams({ archived: 'true', limit: '30' });
       if (pageParam) q.set('cursor', pageParam);
-      return request(`/api/conversations?${q}`, { schema: conversationPageSchema, signal });
+      return request<ConversationPage>(`/api/conversations?${q}`, { signal });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled,
@@ -79,7 +75,7 @@ export function useConversation(id: string | undefined) {
   return useQuery({
     queryKey: chatKeys.conversation(id ?? ''),
     queryFn: ({ signal }) =>
-      request(`/api/conversations/${encodeURIComponent(id ?? '')}`, { schema: conversationWithMessagesSchema, signal }),
+      request<ConversationWithMessages>(`/api/conversations/${encodeURIComponent(id ?? '')}`, { signal }),
     enabled: !!id,
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -88,7 +84,7 @@ export function useConversation(id: string | undefined) {
 }
 
 export function patchConversation(id: string, body: UpdateConversation) {
-  return request(`/api/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body, schema: conversationSchema });
+  return request<Conversation>(`/api/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body });
 }
 
 /**
@@ -117,7 +113,7 @@ export async function setConversationModel(
 }
 
 export function stopMessage(id: string) {
-  return request(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST', body: {}, schema: messageSchema });
+  return request<Message>(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST', body: {} });
 }
 
 /** Cache helpers: every change the stream reports goes through these. */
@@ -198,19 +194,14 @@ export function useUpdateConversation() {
 
 /** A copy of a conversation with all its branches (POST …/duplicate). */
 export function duplicateConversation(id: string) {
-  return request(`/api/conversations/${encodeURIComponent(id)}/duplicate`, {
-    method: 'POST',
-    body: {},
-    schema: conversationSchema,
-  });
+  return request<Conversation>(`/api/conversations/${encodeURIComponent(id)}/duplicate`, { method: 'POST', body: {} });
 }
 
 /** A new conversation from a message: its branch, or with the branches below it too (POST …/fork). */
 export function forkConversation(id: string, messageId: string, includeBranches: boolean) {
-  return request(`/api/conversations/${encodeURIComponent(id)}/fork`, {
+  return request<Conversation>(`/api/conversations/${encodeURIComponent(id)}/fork`, {
     method: 'POST',
     body: { messageId, includeBranches },
-    schema: conversationSchema,
   });
 }
 

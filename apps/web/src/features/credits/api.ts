@@ -1,11 +1,4 @@
-import {
-  balanceSchema,
-  claimResultSchema,
-  claimStatusSchema,
-  transactionPageSchema,
-  type Balance,
-  type TransactionKind,
-} from '@tessera/shared';
+import type { Balance, ClaimResult, ClaimStatus, TransactionKind, TransactionPage } from '@tessera/shared';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { request } from '../../lib/api.ts';
 
@@ -18,7 +11,7 @@ export const creditKeys = {
 export function useBalance() {
   return useQuery({
     queryKey: creditKeys.balance,
-    queryFn: ({ signal }) => request('/api/balance', { schema: balanceSchema, signal }),
+    queryFn: ({ signal }) => request<Balance>('/api/balance', { signal }),
   });
 }
 
@@ -32,14 +25,14 @@ export function setBalance(qc: QueryClient, credits: number) {
 export function useClaimStatus() {
   return useQuery({
     queryKey: creditKeys.claim,
-    queryFn: ({ signal }) => request('/api/tokens/claim', { schema: claimStatusSchema, signal }),
+    queryFn: ({ signal }) => request<ClaimStatus>('/api/tokens/claim', { signal }),
   });
 }
 
 export function useClaim() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => request('/api/tokens/claim', { method: 'POST', body: {}, schema: claimResultSchema }),
+    mutationFn: () => request<ClaimResult>('/api/tokens/claim', { method: 'POST', body: {} }),
     onSuccess: (result) => {
       setBalance(qc, result.balance);
       void qc.invalidateQueries({ queryKey: creditKeys.claim });
@@ -62,7 +55,7 @@ export function useTransactions(kinds: readonly TransactionKind[]) {
       const q = transactionsQuery(kinds);
       q.set('limit', '50');
       if (pageParam) q.set('cursor', pageParam);
-      return request(`/api/transactions?${q}`, { schema: transactionPageSchema, signal });
+      return request<TransactionPage>(`/api/transactions?${q}`, { signal });
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

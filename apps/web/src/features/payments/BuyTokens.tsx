@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { PlusIcon } from '../../components/ui/icons.tsx';
-import { Spinner } from '../../components/ui/Spinner.tsx';
+import { LoadingOverlay } from '../../components/ui/Spinner.tsx';
 import { usePaymentsEnabled } from './api.ts';
 import { closeBuyTokens, openBuyTokens, useBuyTokensOpen, useIsActiveHost } from './store.ts';
 
@@ -10,23 +10,14 @@ import { closeBuyTokens, openBuyTokens, useBuyTokensOpen, useIsActiveHost } from
 const loadModal = () => import('./BuyTokensModal.tsx');
 const BuyTokensModal = lazy(loadModal);
 
-function Loading() {
-  const { t } = useTranslation();
-  return (
-    <div role="status" className="fixed inset-0 z-50 flex items-center justify-center bg-app/80 text-muted">
-      <Spinner className="size-6" />
-      <span className="sr-only">{t('app.loading')}</span>
-    </div>
-  );
-}
-
 /** Renders the modal for whoever opened it; one host per page does. */
 export function BuyTokensHost() {
+  const { t } = useTranslation();
   const active = useIsActiveHost();
   const open = useBuyTokensOpen();
   if (!active || !open) return null;
   return createPortal(
-    <Suspense fallback={<Loading />}>
+    <Suspense fallback={<LoadingOverlay label={t('app.loading')} />}>
       <BuyTokensModal onClose={closeBuyTokens} />
     </Suspense>,
     document.body,

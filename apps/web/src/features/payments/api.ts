@@ -1,11 +1,10 @@
-import {
-  createIntentResponseSchema,
-  paymentOptionsSchema,
-  purchaseListSchema,
-  purchaseSchema,
-  type CreateIntentRequest,
-  type Purchase,
-  type PurchaseStatus,
+import type {
+  CreateIntentRequest,
+  CreateIntentResponse,
+  PaymentOptions,
+  Purchase,
+  PurchaseList,
+  PurchaseStatus,
 } from '@tessera/shared';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { request } from '../../lib/api.ts';
@@ -27,7 +26,7 @@ export function usePaymentsEnabled(): boolean {
 export function usePaymentOptions() {
   return useQuery({
     queryKey: paymentKeys.options,
-    queryFn: ({ signal }) => request('/api/payments/packages', { schema: paymentOptionsSchema, signal }),
+    queryFn: ({ signal }) => request<PaymentOptions>('/api/payments/packages', { signal }),
     staleTime: 5 * 60_000,
   });
 }
@@ -35,14 +34,14 @@ export function usePaymentOptions() {
 export function useCreateIntent() {
   return useMutation({
     mutationFn: (body: CreateIntentRequest) =>
-      request('/api/payments/intents', { method: 'POST', body, schema: createIntentResponseSchema }),
+      request<CreateIntentResponse>('/api/payments/intents', { method: 'POST', body }),
   });
 }
 
 export function usePurchases() {
   return useQuery({
     queryKey: paymentKeys.list,
-    queryFn: ({ signal }) => request('/api/payments', { schema: purchaseListSchema, signal }),
+    queryFn: ({ signal }) => request<PurchaseList>('/api/payments', { signal }),
   });
 }
 
@@ -61,7 +60,7 @@ export function usePurchase(paymentIntentId: string | null, poll: (purchase: Pur
   return useQuery({
     queryKey: paymentKeys.purchase(paymentIntentId ?? ''),
     queryFn: ({ signal }) =>
-      request(`/api/payments/${encodeURIComponent(paymentIntentId ?? '')}`, { schema: purchaseSchema, signal }),
+      request<Purchase>(`/api/payments/${encodeURIComponent(paymentIntentId ?? '')}`, { signal }),
     enabled: paymentIntentId !== null,
     staleTime: 0,
     refetchInterval: (query) => (poll(query.state.data) ? 1000 : false),

@@ -1,4 +1,5 @@
-import { PRESET_NAME_MAX, type Preset } from '@tessera/shared';
+import type { Preset } from '@tessera/shared';
+import { PRESET_NAME_MAX } from '@tessera/shared/constants';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';

@@ -1,11 +1,4 @@
-import {
-  presetListSchema,
-  presetSchema,
-  type CreatePreset,
-  type Preset,
-  type PresetList,
-  type UpdatePreset,
-} from '@tessera/shared';
+import type { CreatePreset, Preset, PresetList, UpdatePreset } from '@tessera/shared';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { request } from '../../lib/api.ts';
 
@@ -14,7 +7,7 @@ export const presetKeys = { all: ['presets'] as const };
 export function usePresets(enabled = true) {
   return useQuery({
     queryKey: presetKeys.all,
-    queryFn: ({ signal }) => request('/api/presets', { schema: presetListSchema, signal }),
+    queryFn: ({ signal }) => request<PresetList>('/api/presets', { signal }),
     select: (data) => data.items,
     enabled,
   });
@@ -30,7 +23,7 @@ function put(qc: QueryClient, preset: Preset) {
 export function useCreatePreset() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreatePreset) => request('/api/presets', { method: 'POST', body, schema: presetSchema }),
+    mutationFn: (body: CreatePreset) => request<Preset>('/api/presets', { method: 'POST', body }),
     onSuccess: (preset) => put(qc, preset),
   });
 }
@@ -39,7 +32,7 @@ export function useUpdatePreset() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdatePreset }) =>
-      request(`/api/presets/${encodeURIComponent(id)}`, { method: 'PATCH', body, schema: presetSchema }),
+      request<Preset>(`/api/presets/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
     onSuccess: (preset) => put(qc, preset),
   });
 }

@@ -1,4 +1,5 @@
-import { modelParamsSchema, type ModelParams } from '@tessera/shared';
+import type { ModelParams } from '@tessera/shared';
+import { MODEL_PARAM_LIMITS } from '@tessera/shared/constants';
 
 export type ParamKey = keyof ModelParams;
 
@@ -13,16 +14,11 @@ export interface ParamSpec {
   slider: boolean;
 }
 
-const range = (key: ParamKey) => {
-  const n = modelParamsSchema.shape[key].unwrap();
-  return { min: n.minValue ?? 0, max: n.maxValue ?? Number.MAX_SAFE_INTEGER, integer: n.isInt };
-};
-
 /** The tunable parameters, their ranges read from the shared contract. */
 export const PARAM_SPECS: readonly ParamSpec[] = [
-  { key: 'temperature', ...range('temperature'), step: 0.05, resting: 1, slider: true },
-  { key: 'topP', ...range('topP'), step: 0.01, resting: 1, slider: true },
-  { key: 'maxOutputTokens', ...range('maxOutputTokens'), step: 1, resting: 0, slider: false },
+  { key: 'temperature', ...MODEL_PARAM_LIMITS.temperature, step: 0.05, resting: 1, slider: true },
+  { key: 'topP', ...MODEL_PARAM_LIMITS.topP, step: 0.01, resting: 1, slider: true },
+  { key: 'maxOutputTokens', ...MODEL_PARAM_LIMITS.maxOutputTokens, step: 1, resting: 0, slider: false },
 ];
 
 export interface SettingsValue {
