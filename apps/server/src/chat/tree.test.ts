@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent, Message } from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
@@ -159,6 +160,32 @@ describe.each(testDatabases)('conversations and the message tree on $name', (db)
     expect(temp.start.conversation.temporary).toBe(true);
     const list = (await client.request({ method: 'GET', url: '/api/conversations?limit=100' })).json();
     expect(list.items.map((c: { id: string }) => c.id)).not.toContain(temp.start.conversation.id);
+  });
+
+  it('removes temporary chats 30 days after their last use, and only those', async () => {
+    const temp = await chat({ action: 'send', parentId: null, content: 'old secret', temporary: true, ...target });
+    const kept = await chat({ action: 'send', parentId: null, content: 'old but kept', ...target });
+    const fresh = await chat({ action: 'send', parentId: null, content: 'new secret', temporary: true, ...target });
+    const age = (id: string, days: number) =>
+      t.database.db.execute(
+        sql`update conversations set updated_at = now() - make_interval(days => ${days}) where id = ${id}`,
+      );
+    await age(temp.start.conversation.id, 31);
+    await age(kept.start.conversation.id, 31);
+    await age(fresh.start.conversation.id, 29);
+
+    expect(await t.app.conversations.removeExpiredTemporary()).toBe(1);
+    const status = async (id: string) =>
+      (await client.request({ method: 'GET', url: `/api/conversations/${id}` })).statusCode;
+    expect(await status(temp.start.conversation.id)).toBe(404);
+    expect(await status(kept.start.conversation.id)).toBe(200);
+    expect(await status(fresh.start.conversation.id)).toBe(200);
+  });
+
+  it('records how long a reply took, to its first token and in all', async () => {
+    const { done } = await send('Timing please');
+    expect(done.message.ttftMs).toEqual(expect.any(Number));
+    expect(done.message.durationMs).toBeGreaterThanOrEqual(done.message.ttftMs!);
   });
 
   it('refuses bad chat requests without storing anything', async () => {
