@@ -10,6 +10,7 @@ import { errorMessage } from '../../lib/form-errors.ts';
 import { useLoadMore } from '../../lib/use-load-more.ts';
 import { showToast } from '../credits/toast.ts';
 import { useArchivedConversations, useDeleteConversation, useUpdateConversation } from './api.ts';
+import { conversationTitle } from './ConversationList.tsx';
 
 const iconBtn =
   'focus-ring inline-flex size-9 shrink-0 cursor-pointer items-center justify-center rounded-lg text-muted hover:bg-subtle hover:text-fg disabled:opacity-40';
@@ -24,19 +25,20 @@ function ArchivedRow({ conversation, onOpen }: { conversation: Conversation; onO
   const fail = (e: unknown) => showToast(errorMessage(e, t), 'error');
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(conversation.updatedAt));
   const href = `/c/${conversation.id}`;
+  const title = conversationTitle(conversation.title, t);
 
   return (
     <li className="rounded-xl border border-line" data-testid="archived-row">
       <div className="flex items-center gap-1 py-1 pr-1 pl-3">
         <Link href={href} onClick={onOpen} className="focus-ring min-w-0 flex-1 rounded-md py-1.5 text-left">
-          <span className="block truncate text-sm font-medium text-fg">{conversation.title}</span>
+          <span className="block truncate text-sm font-medium text-fg">{title}</span>
           <span className="block text-xs text-muted">{t('archive.archivedOn', { date })}</span>
         </Link>
         <button
           type="button"
           className={iconBtn}
           disabled={update.isPending}
-          aria-label={t('archive.unarchiveLabel', { title: conversation.title })}
+          aria-label={t('archive.unarchiveLabel', { title })}
           title={t('archive.unarchive')}
           onClick={() =>
             update.mutate(
@@ -50,7 +52,7 @@ function ArchivedRow({ conversation, onOpen }: { conversation: Conversation; onO
         <button
           type="button"
           className={`${iconBtn} hover:bg-danger-soft hover:text-danger`}
-          aria-label={t('archive.deleteLabel', { title: conversation.title })}
+          aria-label={t('archive.deleteLabel', { title })}
           title={t('archive.delete')}
           onClick={() => {
             setConfirming(true);
@@ -63,7 +65,7 @@ function ArchivedRow({ conversation, onOpen }: { conversation: Conversation; onO
       {confirming ? (
         <InlineConfirm
           label={t('sidebar.deleteTitle')}
-          message={t('sidebar.deleteBody', { title: conversation.title })}
+          message={t('sidebar.deleteBody', { title })}
           cancelLabel={t('chat.cancel')}
           confirmLabel={t('sidebar.confirmDelete')}
           pending={remove.isPending}
@@ -171,7 +173,7 @@ export function ArchivedBadge({ conversation }: { conversation: Conversation }) 
           )
         }
         className="focus-ring cursor-pointer rounded-full px-2 py-0.5 font-medium text-accent hover:bg-subtle-strong"
-        aria-label={t('archive.unarchiveLabel', { title: conversation.title })}
+        aria-label={t('archive.unarchiveLabel', { title: conversationTitle(conversation.title, t) })}
       >
         {t('archive.unarchive')}
       </button>
