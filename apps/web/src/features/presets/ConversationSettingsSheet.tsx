@@ -147,7 +147,11 @@ function SettingsForm({
   const [presetName, setPresetName] = useState('');
   const nf = new Intl.NumberFormat(i18n.language);
   const formId = useId();
-  const model = choice ? modelLabel(models.data, choice.endpoint, choice.model) : t('presets.anyModel');
+  // Non-breaking hyphens: a narrow sheet must not wrap "gpt-4o-" / "mini" apart.
+  const model = (choice ? modelLabel(models.data, choice.endpoint, choice.model) : t('presets.anyModel')).replaceAll(
+    '-',
+    '\u2011',
+  );
 
   const read = () => {
     const { params, errors: found } = readParams(texts, t, i18n.language);
