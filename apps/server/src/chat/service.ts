@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from '@tessera/shared';
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
-import { conversations, messages } from '../db/schema.ts';
+import { conversations, DEFAULT_TITLE, messages } from '../db/schema.ts';
 import { InsufficientCreditsError, type Ledger } from '../billing/ledger.ts';
 import { affordableHold } from '../billing/replies.ts';
 import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
@@ -156,7 +156,8 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
         params,
         resolved,
         generationId,
-        wantsTitle: !existing || (!existing.titleSet && history.length === 0),
+        // A conversation whose title never came (a failed first reply, a failed title) is named on a later send.
+        wantsTitle: !existing || (!existing.titleSet && existing.title === DEFAULT_TITLE),
         question: request.content,
         temporary: request.temporary ?? false,
       });
@@ -382,7 +383,6 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     let flushed = p.prefix;
     // A new conversation's title is asked for alongside the reply, from the question alone, once the
     // reply has begun (a provider refusing the reply would refuse the title too).
-    const titleAbort = new AbortController();
     let titling: Promise<Title | null> | null = null;
 
     // One timer per reply, pushed back by every part (refresh() re-arms it without a new timer).
@@ -430,7 +430,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
         if (part.type === 'text') {
           if (ttftMs === null) {
             ttftMs = Math.round(performance.now() - started);
-            if (p.wantsTitle) titling = requestTitle(p, titleAbort.signal);
+            if (p.wantsTitle) titling = requestTitle(p);
           }
           newText += part.text;
           run.emit({ type: 'delta', text: part.text });
@@ -451,8 +451,9 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     const error: ReadableError | null =
       failure && !stopped ? describeProviderError(failure, newText !== '', p.userKey) : null;
     if (error) log.warn({ err: failure, endpoint: p.endpointId, model: p.modelId }, 'provider call failed');
-    const title = titling ? await awaitTitle(titling) : null;
-    if (titling && !title) titleAbort.abort();
+    const title = titling ? await awaitTitle(titling) : undefined;
+    // A title slower than that is billed and written on its own when it comes.
+    if (titling && title === undefined) void finishLateTitle(p, run.userId, titling);
     // Without usage from the provider (stopped, cut off), bill what was sent and what arrived.
     const usage: Usage = measured ?? { inputTokens: p.promptTokens, outputTokens: countTokens(newText) };
     const cost = costOf(usage, p.price);
@@ -554,13 +555,13 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
   }
 
   /**
-   * Waits for the title after the reply has ended, for a short while: a title slower than that is
-   * given up (and not billed) rather than holding the reply's end back.
+   * Waits for the title after the reply has ended, for a short while, so it is settled and saved with
+   * the reply; undefined when it is slower than that (null: it failed).
    */
-  async function awaitTitle(titling: Promise<Title | null>): Promise<Title | null> {
+  async function awaitTitle(titling: Promise<Title | null>): Promise<Title | null | undefined> {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), TITLE_GRACE_MS);
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), TITLE_GRACE_MS);
     });
     try {
       return await Promise.race([titling, late]);
@@ -569,8 +570,41 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     }
   }
 
+  /**
+   * A title that came after its reply had been settled: charged on its own (a hold of nothing, then a
+   * settlement that takes what the balance allows and records the rest) and written unless the user
+   * has named the conversation meanwhile.
+   */
+  async function finishLateTitle(p: Plan, userId: string, titling: Promise<Title | null>): Promise<void> {
+    const title = await titling;
+    if (!title) return;
+    try {
+      if (billing && title.usage && p.titleHold > 0) {
+        const reservationId = randomUUID();
+        const context = { endpoint: p.endpointId, model: p.modelId, conversationId: p.conversationId };
+        await ledger.reserve({ userId, reservationId, amount: 0, ...context, description: 'Conversation title' });
+        await ledger.settle({
+          reservationId,
+          cost: costOf(title.usage, p.price),
+          usage: title.usage,
+          rates: p.price,
+          ...context,
+          description: 'Conversation title',
+        });
+      }
+      if (title.text) {
+        await db
+          .update(conversations)
+          .set({ title: title.text, updatedAt: sql`now()` })
+          .where(and(eq(conversations.id, p.conversationId), eq(conversations.titleSet, false)));
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'could not save a late title');
+    }
+  }
+
   /** A short title from the first question, written by the conversation's model; null when it fails. */
-  async function requestTitle(p: Plan, abortSignal: AbortSignal): Promise<Title | null> {
+  async function requestTitle(p: Plan): Promise<Title | null> {
     let text: string;
     let usage: Usage | null = null;
     if (p.endpointId === DEMO_ENDPOINT_ID) {
@@ -583,12 +617,11 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
           prompt,
           maxOutputTokens: TITLE_MAX_TOKENS,
           maxRetries: 1,
-          abortSignal,
         });
         text = result.text;
         usage = fromSdkUsage(result.usage) ?? { inputTokens: countTokens(prompt), outputTokens: countTokens(text) };
       } catch (error) {
-        if (!abortSignal.aborted) log.warn({ err: error }, 'could not write a title');
+        log.warn({ err: error }, 'could not write a title');
         return null;
       }
     }
@@ -662,9 +695,14 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
             .where(eq(conversations.id, orphan.conversationId));
         }
       }
+      // Holds left behind: a generation that never wrote its message, or a finished reply whose
+      // settlement failed (its cost is not known for sure any more: the hold goes back to the user).
       for (const id of await ledger.staleReservations(ORPHAN_AFTER_MS * 2)) {
-        const [owner] = await db.select({ id: messages.id }).from(messages).where(eq(messages.generationId, id));
-        if (!owner) await ledger.release(id);
+        const [owner] = await db
+          .select({ status: messages.status })
+          .from(messages)
+          .where(eq(messages.generationId, id));
+        if (owner?.status !== 'streaming') await ledger.release(id);
       }
       return orphans.length;
     },

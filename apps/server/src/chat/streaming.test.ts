@@ -197,6 +197,43 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
     expect(done.balance).toBe(balance);
   });
 
+  it('bills and writes a title that comes after its reply on its own', async () => {
+    const { call, client } = await browser(t.app, baseUrl);
+    // The reply stops after 2 tokens; the title (up to 24 tokens at 150 ms each) outlasts the wait for it.
+    const response = await call('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({
+        action: 'send',
+        parentId: null,
+        content: 'A slow title [[fake tokens=24 delayMs=150]]',
+        params: { maxOutputTokens: 2 },
+        ...target,
+      }),
+    });
+    const events: ChatEvent[] = [];
+    for await (const event of readEvents(response)) events.push(event);
+    const start = events[0] as Extract<ChatEvent, { type: 'start' }>;
+    expect(events.some((e) => e.type === 'done')).toBe(true);
+    expect(events.some((e) => e.type === 'title')).toBe(false);
+
+    const load = async () =>
+      (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` })).json();
+    let title = (await load()).conversation.title;
+    for (let i = 0; i < 50 && title === 'New chat'; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      title = (await load()).conversation.title;
+    }
+    expect(title).not.toBe('New chat');
+    let spends: { description: string | null; amount: number }[] = [];
+    for (let i = 0; i < 20 && spends.length < 2; i += 1) {
+      const { items } = (await client.request({ method: 'GET', url: '/api/transactions?kind=spend&limit=10' })).json();
+      spends = items;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(spends.map((r) => r.description).sort()).toEqual(['Conversation title', 'Reply']);
+    expect(await createLedger(t.database.db, configSchema.parse({}).billing).verify()).toEqual([]);
+  });
+
   it('keeps a title the user sets while the first reply streams', async () => {
     const { call, client } = await browser(t.app, baseUrl);
     const events = readEvents(await send(call, 'Tell me about tides'));
@@ -309,22 +346,30 @@ describe.each(testDatabases)('paying for replies on $name', (db) => {
         values ('m-crash', ${conversationId}, 'assistant', 'Half an answer that was saved', 'streaming',
                 'tessera-demo', 'tessera-demo', 'gen-1', now() - interval '10 minutes')`);
       await ledger.reserve({ userId: user.id, reservationId: 'gen-orphan', amount: 700 });
+      // A reply that finished but whose settlement failed (the database was down at that moment).
+      await ledger.reserve({ userId: user.id, reservationId: 'gen-unsettled', amount: 900 });
+      await t.database.db.execute(sql`
+        insert into messages (id, conversation_id, role, content, status, endpoint, model, generation_id)
+        values ('m-unsettled', ${conversationId}, 'assistant', 'Done', 'complete', 'tessera-demo', 'tessera-demo',
+                'gen-unsettled')`);
       await t.database.db.execute(
-        sql`update reservations set created_at = now() - interval '1 hour' where id = 'gen-orphan'`,
+        sql`update reservations set created_at = now() - interval '1 hour' where id in ('gen-orphan', 'gen-unsettled')`,
       );
 
       expect(await t.app.chat.sweepOrphans()).toBe(1);
       const { messages } = (
         await client.request({ method: 'GET', url: `/api/conversations/${conversationId}` })
       ).json();
-      expect(messages[0]).toMatchObject({
+      const crashed = messages.find((m: Message) => m.id === 'm-crash');
+      expect(crashed).toMatchObject({
         status: 'error',
         content: 'Half an answer that was saved',
         error: { code: 'INTERRUPTED' },
       });
-      expect(messages[0].cost).toBeGreaterThan(0);
+      expect(crashed.cost).toBeGreaterThan(0);
+      // Every hold came back but the crashed reply's cost.
       const balance = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
-      expect(balance).toBe(100_000 - messages[0].cost);
+      expect(balance).toBe(100_000 - crashed.cost);
       expect(await ledger.verify()).toEqual([]);
     } finally {
       await t.close();

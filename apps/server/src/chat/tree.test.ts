@@ -162,6 +162,18 @@ describe.each(testDatabases)('conversations and the message tree on $name', (db)
     expect(list.items.map((c: { id: string }) => c.id)).not.toContain(temp.start.conversation.id);
   });
 
+  it('names a conversation on a later send when its first title failed', async () => {
+    // The title request sees only the question's first 2,000 characters, where the directive fails it.
+    const question = `First [[fake fail=400]] ${'words '.repeat(400)} [[fake fail=0]]`;
+    const first = await send(question);
+    expect(first.events.some((e) => e.type === 'title')).toBe(false);
+    expect((await load(first.start.conversation.id)).conversation.title).toBe('New chat');
+
+    const second = await send('Second question', first.start.conversation.id, first.done.message.id);
+    expect(second.events.find((e) => e.type === 'title')).toMatchObject({ type: 'title' });
+    expect((await load(first.start.conversation.id)).conversation.title).not.toBe('New chat');
+  });
+
   it('removes temporary chats 30 days after their last use, and only those', async () => {
     const temp = await chat({ action: 'send', parentId: null, content: 'old secret', temporary: true, ...target });
     const kept = await chat({ action: 'send', parentId: null, content: 'old but kept', ...target });

@@ -185,6 +185,9 @@ export const reservations = pgTable(
   ],
 );
 
+/** The title of a conversation until one is written for it (the web app shows it translated). */
+export const DEFAULT_TITLE = 'New chat';
+
 export const conversations = pgTable(
   'conversations',
   {
@@ -192,7 +195,7 @@ export const conversations = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    title: text('title').notNull().default('New chat'),
+    title: text('title').notNull().default(DEFAULT_TITLE),
     /** Whether the title was generated or set by the user (then it is never regenerated). */
     titleSet: boolean('title_set').notNull().default(false),
     endpoint: text('endpoint'),
