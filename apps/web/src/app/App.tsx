@@ -1,12 +1,15 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
+import { LoadFailed } from './LoadFailed.tsx';
 import { AppRoutes } from './router.tsx';
 
 export function App({ queryClient }: { queryClient: QueryClient }) {
   return (
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <AppRoutes />
+        <LoadFailed>
+          <AppRoutes />
+        </LoadFailed>
       </QueryClientProvider>
     </StrictMode>
   );

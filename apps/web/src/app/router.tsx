@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect, Route, Switch } from 'wouter';
 import { Button } from '../components/ui/Button.tsx';
@@ -22,6 +22,14 @@ function Splash() {
       <Spinner className="size-6" />
       <span className="sr-only">{t('app.loading')}</span>
     </div>
+  );
+}
+
+function LazyPage({ page: Page }: { page: ComponentType }) {
+  return (
+    <Suspense fallback={<Splash />}>
+      <Page />
+    </Suspense>
   );
 }
 
@@ -51,24 +59,8 @@ export function AppRoutes() {
 
   return (
     <Switch>
-      <Route path="/sign-in">
-        {user ? (
-          <Redirect to="/" replace />
-        ) : (
-          <Suspense fallback={<Splash />}>
-            <SignInPage />
-          </Suspense>
-        )}
-      </Route>
-      <Route path="/sign-up">
-        {user ? (
-          <Redirect to="/" replace />
-        ) : (
-          <Suspense fallback={<Splash />}>
-            <SignUpPage />
-          </Suspense>
-        )}
-      </Route>
+      <Route path="/sign-in">{user ? <Redirect to="/" replace /> : <LazyPage page={SignInPage} />}</Route>
+      <Route path="/sign-up">{user ? <Redirect to="/" replace /> : <LazyPage page={SignUpPage} />}</Route>
       <Route>
         {user ? (
           <AppShell user={user}>
@@ -79,14 +71,10 @@ export function AppRoutes() {
               </Route>
               <Route path="/c/:id">{(params) => <ChatPage user={user} conversationId={params.id} />}</Route>
               <Route path="/credits">
-                <Suspense fallback={<Splash />}>
-                  <CreditsPage />
-                </Suspense>
+                <LazyPage page={CreditsPage} />
               </Route>
               <Route path="/payments/return">
-                <Suspense fallback={<Splash />}>
-                  <PaymentReturnPage />
-                </Suspense>
+                <LazyPage page={PaymentReturnPage} />
               </Route>
               <Route>
                 <Redirect to="/" replace />
