@@ -30,6 +30,8 @@ import { Run, RunRegistry } from './run.ts';
 const FLUSH_MS = { postgres: 750, pglite: 5_000 } as const;
 /** A streaming message not written for this long belongs to a process that died. */
 const ORPHAN_AFTER_MS = 120_000;
+/** A hold with no message (an OpenAI-compatible API call) older than this belongs to a process that died. */
+const ABANDONED_HOLD_MS = 3_600_000;
 const TITLE_MAX_TOKENS = 24;
 /** How long a reply's end waits for its title (asked for at the same time, usually long done). */
 const TITLE_GRACE_MS = 3_000;
@@ -42,6 +44,16 @@ interface Title {
 
 const CONTINUE_INSTRUCTION =
   'Continue your previous reply exactly where it stopped. Do not repeat anything you already wrote and add no preamble.';
+
+/**
+ * Whether a continuation written as a new reply needs a space to follow the text before it: a new
+ * reply starts without one, so "…is" + "Paris" would read "isParis". Only between Latin words,
+ * digits and sentence punctuation; Chinese and Japanese text runs on without spaces. (A word cut in
+ * two would get one too, but a reply is cut at a token boundary, which mostly falls between words.)
+ */
+export function needsSpace(before: string, next: string): boolean {
+  return /[\p{Script=Latin}\d.,;:!?)"'’”]$/u.test(before) && /^[\p{Script=Latin}\d("'‘“]/u.test(next);
+}
 
 function titlePrompt(question: string): string {
   return `Write a title of at most six words for a conversation that starts with the message below. Reply with the title only, no quotes.\n\n${question.slice(0, 2000)}`;
@@ -57,6 +69,8 @@ interface PlanInput {
   assistant: MessageRow;
   /** Text already in the assistant message (continue). */
   prefix: string;
+  /** A continuation the provider writes as a new reply (no prefill): it may need a space after the prefix. */
+  answersAnew?: boolean;
   history: ModelMessage[];
   system: string | undefined;
   params: ModelParams;
@@ -208,6 +222,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       userMessage: null,
       assistant: { ...message, status: 'streaming', error: null },
       prefix,
+      answersAnew: prefix !== '' && !prefill,
       history,
       system: conversation.systemPrompt ?? undefined,
       params,
@@ -428,12 +443,14 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       await readReply(p.model, options, (part) => {
         idle.refresh();
         if (part.type === 'text') {
+          let text = part.text;
           if (ttftMs === null) {
             ttftMs = Math.round(performance.now() - started);
             if (p.wantsTitle) titling = requestTitle(p);
+            if (p.answersAnew && needsSpace(p.prefix, text)) text = ` ${text}`;
           }
-          newText += part.text;
-          run.emit({ type: 'delta', text: part.text });
+          newText += text;
+          run.emit({ type: 'delta', text });
         } else if (part.type === 'finish') {
           finishReason = part.finishReason;
           measured = part.usage;
@@ -695,14 +712,16 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
             .where(eq(conversations.id, orphan.conversationId));
         }
       }
-      // Holds left behind: a generation that never wrote its message, or a finished reply whose
-      // settlement failed (its cost is not known for sure any more: the hold goes back to the user).
+      // Holds left behind: a finished reply whose settlement failed (its cost is not known for sure
+      // any more: the hold goes back to the user), or a call without a message (/v1, a title) whose
+      // process died. The latter may also be a long /v1 stream still running, so only after an hour.
+      const ownerless = new Set(await ledger.staleReservations(ABANDONED_HOLD_MS));
       for (const id of await ledger.staleReservations(ORPHAN_AFTER_MS * 2)) {
         const [owner] = await db
           .select({ status: messages.status })
           .from(messages)
           .where(eq(messages.generationId, id));
-        if (owner?.status !== 'streaming') await ledger.release(id);
+        if (owner ? owner.status !== 'streaming' : ownerless.has(id)) await ledger.release(id);
       }
       return orphans.length;
     },

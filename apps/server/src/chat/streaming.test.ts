@@ -353,7 +353,12 @@ describe.each(testDatabases)('paying for replies on $name', (db) => {
         values ('m-unsettled', ${conversationId}, 'assistant', 'Done', 'complete', 'tessera-demo', 'tessera-demo',
                 'gen-unsettled')`);
       await t.database.db.execute(
-        sql`update reservations set created_at = now() - interval '1 hour' where id in ('gen-orphan', 'gen-unsettled')`,
+        sql`update reservations set created_at = now() - interval '2 hours' where id in ('gen-orphan', 'gen-unsettled')`,
+      );
+      // An OpenAI-compatible API call (no message) streaming for ten minutes already: still running.
+      await ledger.reserve({ userId: user.id, reservationId: 'gen-api-running', amount: 300 });
+      await t.database.db.execute(
+        sql`update reservations set created_at = now() - interval '10 minutes' where id = 'gen-api-running'`,
       );
 
       expect(await t.app.chat.sweepOrphans()).toBe(1);
@@ -367,9 +372,9 @@ describe.each(testDatabases)('paying for replies on $name', (db) => {
         error: { code: 'INTERRUPTED' },
       });
       expect(crashed.cost).toBeGreaterThan(0);
-      // Every hold came back but the crashed reply's cost.
+      // Every abandoned hold came back; the crashed reply is paid; the running API call keeps its hold.
       const balance = (await client.request({ method: 'GET', url: '/api/balance' })).json().credits;
-      expect(balance).toBe(100_000 - crashed.cost);
+      expect(balance).toBe(100_000 - crashed.cost - 300);
       expect(await ledger.verify()).toEqual([]);
     } finally {
       await t.close();
