@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { assistantMessages, pickedModel, send, waitForDone } from './chat-support.ts';
-import { accountButton, newUser } from './support.ts';
+import { accountButton, newUser, signUpViaUi } from './support.ts';
 
 // Runs in the "fresh-install" project only, against a second server started as a new user starts it:
 // no provider in the environment, no config file, an empty data directory.
@@ -8,15 +8,7 @@ test('fresh install: the first user chats with the built-in demo, which says how
   page,
 }) => {
   const user = newUser('Margaret Hamilton');
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/sign-in$/);
-  await page.getByRole('link', { name: 'Sign up' }).click();
-  await page.getByLabel('Name').fill(user.name);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole('heading', { name: `Welcome, ${user.name}` })).toBeVisible();
+  await signUpViaUi(page, user);
   await expect(accountButton(page)).toContainText('Admin');
 
   // The demo is the only model there is, and the picker shows it.

@@ -30,6 +30,24 @@ export async function signUpViaApi(page: Page, user: TestUser = newUser()): Prom
   return user;
 }
 
+/**
+ * Signs up the way a new visitor does: the app sends them to sign in, they follow "Sign up" and fill
+ * the form; they land on the new-chat page greeted by name.
+ */
+export async function signUpViaUi(page: Page, user: TestUser): Promise<void> {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.getByRole('link', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/sign-up$/);
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: `Welcome, ${user.name}` })).toBeVisible();
+}
+
 /** Fills and submits the sign-in form on the current page. */
 export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel('Email').fill(email);

@@ -28,19 +28,24 @@ async function browser(app: TestApp['app'], baseUrl: string) {
   return { client, call };
 }
 
+/** A fake provider writing 60 tokens at 15 ms each, and an app listening on real HTTP that uses it. */
+async function listeningApp(db: (typeof testDatabases)[number], titles: boolean) {
+  const fake = await startFakeLlm({ defaults: { tokens: 60, delayMs: 15 } });
+  const t = await startTestApp(
+    db,
+    { billing: { startBalance: 10_000_000 }, chat: { titles }, endpoints: fakeEndpoint(fake.url) },
+    { env: {} },
+  );
+  return { fake, t, baseUrl: await t.app.listen({ port: 0, host: '127.0.0.1' }) };
+}
+
 describe.each(testDatabases)('streams that outlive their connection on $name', (db) => {
   let fake: FakeLlm;
   let t: TestApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    fake = await startFakeLlm({ defaults: { tokens: 60, delayMs: 15 } });
-    t = await startTestApp(
-      db,
-      { billing: { startBalance: 10_000_000 }, chat: { titles: false }, endpoints: fakeEndpoint(fake.url) },
-      { env: {} },
-    );
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ fake, t, baseUrl } = await listeningApp(db, false));
   });
   afterAll(async () => {
     await t.close();
@@ -139,13 +144,7 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
   let baseUrl: string;
 
   beforeAll(async () => {
-    fake = await startFakeLlm({ defaults: { tokens: 60, delayMs: 15 } });
-    t = await startTestApp(
-      db,
-      { billing: { startBalance: 10_000_000 }, chat: { titles: true }, endpoints: fakeEndpoint(fake.url) },
-      { env: {} },
-    );
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ fake, t, baseUrl } = await listeningApp(db, true));
   });
   afterAll(async () => {
     await t.close();

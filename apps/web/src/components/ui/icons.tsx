@@ -177,3 +177,9 @@ export const PlugIcon = (p: P) => (
     <path d="M9 2v5M15 2v5M6 7h12v4a6 6 0 0 1-12 0V7ZM12 17v5" />
   </Icon>
 );
+/** A chat bubble drawn dashed: a chat that leaves no trace. */
+export const TemporaryChatIcon = (p: P) => (
+  <Icon strokeDasharray="3 2.6" {...p}>
+    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12Z" />
+  </Icon>
+);

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { cn } from '../../components/ui/cn.ts';
+import { TemporaryChatIcon } from '../../components/ui/icons.tsx';
 import { Logo } from '../../components/ui/Logo.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
@@ -100,26 +101,6 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
   );
 }
 
-/** A chat bubble drawn dashed: a chat that leaves no trace. */
-function TemporaryIcon({ className }: { className?: string }) {
-  return (
-    <svg
-      aria-hidden="true"
-      focusable="false"
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      strokeDasharray="3 2.6"
-      className={className}
-    >
-      <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12Z" />
-    </svg>
-  );
-}
-
 /** The new chat's "Temporary chat" switch (ChatGPT keeps one in the header). */
 function TemporaryToggle() {
   const { t } = useTranslation();
@@ -136,7 +117,7 @@ function TemporaryToggle() {
         on ? 'bg-accent-soft text-accent hover:bg-accent-soft' : 'text-muted hover:text-fg',
       )}
     >
-      <TemporaryIcon className="size-[18px]" />
+      <TemporaryChatIcon className="size-[18px]" />
       {/* The name stays in the accessibility tree on phones too, where only the icon shows. */}
       <span className="sr-only sm:not-sr-only">{t('temporaryChat.toggle')}</span>
     </button>
@@ -324,7 +305,7 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
               className="inline-flex shrink-0 items-center gap-1 rounded-full bg-subtle px-2 py-0.5 text-xs font-medium text-muted"
               data-testid="temporary-badge"
             >
-              <TemporaryIcon className="size-3.5" />
+              <TemporaryChatIcon className="size-3.5" />
               {t('temporaryChat.badge')}
             </span>
           ) : null}
@@ -348,7 +329,7 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
         <MessageList views={views} actions={actions} conversationKey={data.conversation.id} footer={noticeEl} />
       ) : (
         <div className="flex min-h-0 flex-1 flex-col items-center justify-center overflow-y-auto px-6 py-10 text-center">
-          {temporary ? <TemporaryIcon className="mb-5 size-11 text-muted" /> : <Logo className="mb-5 size-11" />}
+          {temporary ? <TemporaryChatIcon className="mb-5 size-11 text-muted" /> : <Logo className="mb-5 size-11" />}
           <h1 className="text-2xl font-semibold tracking-tight text-fg sm:text-3xl">
             {temporary ? t('temporaryChat.title') : t('home.welcome', { name: user.name })}
           </h1>
@@ -368,7 +349,7 @@ export function ChatView({ user, conversationId }: { user: Me; conversationId?: 
         notice={
           temporary ? (
             <>
-              <TemporaryIcon className="mt-0.5 size-4 shrink-0" />
+              <TemporaryChatIcon className="mt-0.5 size-4 shrink-0" />
               <span>{t('temporaryChat.notice')}</span>
             </>
           ) : null
