@@ -113,7 +113,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   api.get(
     '/api/me',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: meSchema, 401: errorBodySchema } },
     },
     async (request) => request.user!,
@@ -122,7 +122,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   api.get(
     '/api/keys',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: { tags: ['api keys'], summary: "The user's API keys", response: { 200: apiKeyListSchema } },
     },
     async (request) => ({ keys: await apiKeys.list(request.user!.id) }),
@@ -131,7 +131,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   api.post(
     '/api/keys',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['api keys'],
         summary: 'Create an API key; the key is returned once and stored hashed',
@@ -145,7 +145,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   api.delete(
     '/api/keys/:id',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: { tags: ['api keys'], summary: 'Revoke an API key', params: idParamSchema },
     },
     async (request, reply) => {

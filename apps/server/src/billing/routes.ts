@@ -41,7 +41,7 @@ export async function billingRoutes(
   api.get(
     '/api/balance',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: { tags: ['billing'], summary: "The user's credit balance", response: { 200: balanceSchema } },
     },
     async (request) => ({ credits: await ledger.balance(request.user!.id), billingEnabled: billing.enabled }),
@@ -50,7 +50,7 @@ export async function billingRoutes(
   api.get(
     '/api/transactions',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['billing'],
         summary: 'The credit history, newest first; filter by kinds (comma-separated) and a date range',
@@ -64,7 +64,7 @@ export async function billingRoutes(
   api.get(
     '/api/transactions/export.csv',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['billing'],
         summary: 'The credit history as CSV (same filters, no paging)',
@@ -84,7 +84,7 @@ export async function billingRoutes(
   api.get(
     '/api/tokens/claim',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['billing'],
         summary: 'Whether the daily free tokens can be claimed now',
@@ -100,7 +100,7 @@ export async function billingRoutes(
   api.post(
     '/api/tokens/claim',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['billing'],
         summary: 'Claim the daily free tokens',

@@ -41,7 +41,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.get(
     '/api/models',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Endpoints and models this user can chat with',
@@ -57,7 +57,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.get(
     '/api/conversations',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Conversations, pinned first then newest',
@@ -71,7 +71,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.get(
     '/api/conversations/:id',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'A conversation with its whole message tree',
@@ -92,7 +92,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.patch(
     '/api/conversations/:id',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Rename, pin, archive, set the system prompt, parameters, model or current branch',
@@ -106,7 +106,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
 
   api.delete(
     '/api/conversations/:id',
-    { preHandler: requireUser, schema: { tags, summary: 'Delete a conversation', params: idParamSchema } },
+    { onRequest: requireUser, schema: { tags, summary: 'Delete a conversation', params: idParamSchema } },
     async (request, reply) => {
       await store.remove(request.user!.id, request.params.id);
       chat.stopConversation(request.user!.id, request.params.id);
@@ -117,7 +117,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.post(
     '/api/conversations/:id/fork',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'A new conversation from a message (its branch, or with what grew below it)',
@@ -139,7 +139,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.post(
     '/api/conversations/:id/duplicate',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Copy a conversation with all its branches',
@@ -154,7 +154,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.post(
     '/api/chat',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Send, regenerate or continue; answers with server-sent events (start, delta…, done | error, title)',
@@ -177,7 +177,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.get(
     '/api/chat/:messageId/stream',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Reconnect to a reply: what was written so far (snapshot), then the rest live',
@@ -232,7 +232,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.post(
     '/api/chat/:messageId/stop',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Stop a reply; the partial answer is kept and marked stopped',

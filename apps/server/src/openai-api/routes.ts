@@ -69,7 +69,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
     return sendOpenAIError(reply, 500, 'Something went wrong on our side', 'internal_error');
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     request.user = await app.authenticate(request);
     if (!request.user)
       throw new AppError(

@@ -75,7 +75,7 @@ export async function paymentRoutes(
   api.get(
     '/api/payments/packages',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['payments'],
         summary: 'Credit packages for sale and the payment methods offered',
@@ -91,7 +91,8 @@ export async function paymentRoutes(
   api.post(
     '/api/payments/intents',
     {
-      preHandler: [requireUser, limitCheckouts],
+      onRequest: requireUser,
+      preHandler: limitCheckouts,
       schema: {
         tags: ['payments'],
         summary: 'Start (or resume, for the same checkoutId) paying for a package',
@@ -108,7 +109,7 @@ export async function paymentRoutes(
   api.get(
     '/api/payments',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['payments'],
         summary: "The user's purchases, newest first",
@@ -121,7 +122,7 @@ export async function paymentRoutes(
   api.get(
     '/api/payments/:paymentIntentId',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags: ['payments'],
         summary: "The server's record of one purchase (credited once its status is succeeded)",

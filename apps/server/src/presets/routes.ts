@@ -27,7 +27,7 @@ export async function presetRoutes(app: FastifyInstance, options: PresetRouteOpt
   api.get(
     '/api/presets',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: { tags, summary: 'Your presets, most recently changed first', response: { 200: presetListSchema } },
     },
     async (request) => ({ items: await store.list(request.user!.id) }),
@@ -36,7 +36,7 @@ export async function presetRoutes(app: FastifyInstance, options: PresetRouteOpt
   api.post(
     '/api/presets',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Save a preset (409 when you already keep the most allowed)',
@@ -50,7 +50,7 @@ export async function presetRoutes(app: FastifyInstance, options: PresetRouteOpt
   api.patch(
     '/api/presets/:id',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Rename a preset or change its model, system prompt or parameters',
@@ -64,7 +64,7 @@ export async function presetRoutes(app: FastifyInstance, options: PresetRouteOpt
 
   api.delete(
     '/api/presets/:id',
-    { preHandler: requireUser, schema: { tags, summary: 'Delete a preset', params: idParamSchema } },
+    { onRequest: requireUser, schema: { tags, summary: 'Delete a preset', params: idParamSchema } },
     async (request, reply) => {
       await store.remove(request.user!.id, request.params.id);
       return reply.status(204).send();

@@ -55,7 +55,7 @@ export async function providerKeyRoutes(app: FastifyInstance, { db, secret, prov
   api.get(
     '/api/provider-keys',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Endpoints that take your own API key, and whether you saved one',
@@ -71,7 +71,7 @@ export async function providerKeyRoutes(app: FastifyInstance, { db, secret, prov
   api.put(
     '/api/provider-keys/:endpointId',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Save (or replace) your API key for an endpoint; it is stored encrypted and never shown again',
@@ -89,7 +89,7 @@ export async function providerKeyRoutes(app: FastifyInstance, { db, secret, prov
   api.delete(
     '/api/provider-keys/:endpointId',
     {
-      preHandler: requireUser,
+      onRequest: requireUser,
       schema: {
         tags,
         summary: 'Forget your API key for an endpoint',
