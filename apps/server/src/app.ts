@@ -12,8 +12,10 @@ import { createApiKeyService } from './auth/api-keys.ts';
 import { createAuth } from './auth/auth.ts';
 import { authGuard } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
-import { registerErrorHandling, sendError } from './http/errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling, sendError } from './http/errors.ts';
 import { metricsPlugin } from './http/metrics.ts';
+import { originCheck } from './http/origin.ts';
+import { inputGuard } from './http/input.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
@@ -76,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -83,6 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  await app.register(originCheck, { baseUrl });
+  await app.register(inputGuard);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
   const stripeCsp = paymentsConfigured(config)

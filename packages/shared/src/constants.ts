@@ -25,8 +25,13 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   EMAIL_TAKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path parameter longer than any id Tessera issues. */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The client sent its request too slowly, or not at all (the connection stays silent). */
+  REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   CLAIM_COOLDOWN: 429,
   INTERNAL_ERROR: 500,
   /** Stripe (or another payment service) could not be reached or refused the request. */

@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, instanceFlags, sessions, users, verifications } from '../db/schema.ts';
+import { trustedOrigins } from '../http/origin.ts';
 
 export const CLIENT_IP_HEADER = 'x-tessera-client-ip';
 
@@ -59,18 +60,6 @@ export function createAuth({ db, config, secret, baseUrl, onUserCreated }: AuthO
 }
 
 export type Auth = ReturnType<typeof createAuth>;
-
-/** The same server answers on localhost and 127.0.0.1; both are the public URL's origin. */
-function trustedOrigins(baseUrl: string): string[] {
-  const url = new URL(baseUrl);
-  const origins = new Set([url.origin]);
-  for (const alias of ['localhost', '127.0.0.1', '[::1]']) {
-    if (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-      origins.add(`${url.protocol}//${alias}${url.port ? `:${url.port}` : ''}`);
-    }
-  }
-  return [...origins];
-}
 
 /**
  * The first account created on an installation becomes its admin. The claim is one insert

@@ -57,10 +57,13 @@ describe.each(testDatabases)('buying credits with Stripe on $name', (db) => {
   let t: TestApp;
   let stripe: Stripe;
   let checkoutCounter = 0;
+  /** The app's time runs with the wall clock, moved ahead by tests that need time to pass. */
+  let skewMs = 0;
+  const clock = () => new Date(Date.now() + skewMs);
 
   beforeAll(async () => {
     fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET, retryDelaysMs: [100, 200, 400, 800] });
-    t = await startTestApp(db, paymentsConfig(fake));
+    t = await startTestApp(db, paymentsConfig(fake), { clock });
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     fake.setWebhook(`${address}/api/payments/webhook`, WEBHOOK_SECRET);
     stripe = new Stripe('sk_test_tessera', {
@@ -433,6 +436,26 @@ describe.each(testDatabases)('buying credits with Stripe on $name', (db) => {
     const peek = await stranger.request({ method: 'GET', url: `/api/payments/${paymentIntentId}` });
     expect(peek.statusCode).toBe(404);
     expect((await stranger.request({ method: 'GET', url: '/api/payments' })).json().items).toEqual([]);
+  });
+
+  it('asks Stripe once for a flood of lookups of a pending purchase, and again a few seconds later', async () => {
+    const { client } = await customer();
+    fake.setAutoDeliver(false);
+    const { paymentIntentId } = await checkout(client, 'starter');
+    const retrieves = () =>
+      fake.requests.filter((r) => r.method === 'GET' && r.path === `/v1/payment_intents/${paymentIntentId}`).length;
+    const lookup = () => client.request({ method: 'GET', url: `/api/payments/${paymentIntentId}` });
+
+    const concurrent = await Promise.all(Array.from({ length: 30 }, lookup));
+    for (let i = 0; i < 20; i += 1) concurrent.push(await lookup());
+    expect(concurrent.map((r) => r.json().status)).toEqual(Array(50).fill('pending'));
+    expect(retrieves()).toBe(1);
+
+    await fake.succeed(paymentIntentId);
+    skewMs += 60_000;
+    expect((await lookup()).json()).toMatchObject({ status: 'succeeded', creditedCredits: 100_000 });
+    expect(retrieves()).toBe(2);
+    await ledgerBalanced();
   });
 
   it('stops listing a checkout left unpaid for a day, and still credits it if it is paid later', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type Stripe from 'stripe';
 import type { CreateIntentRequest, CreateIntentResponse, Purchase, PurchaseStatus } from '@tessera/shared';
 import type { Db } from '../db/client.ts';
@@ -13,6 +14,8 @@ import { stripeCall, type PaymentsConfig } from './stripe.ts';
 type PurchaseRow = typeof purchases.$inferSelect;
 
 const ABANDONED_AFTER_MS = 24 * 3_600_000;
+/** A receipt page polls while it waits; its lookups (and a flood of them) share one Stripe call this long. */
+const STRIPE_CHECK_TTL_MS = 2_000;
 
 /** What Stripe told us about a PaymentIntent, from a webhook event or from its API. */
 export interface PaymentFacts {
@@ -101,6 +104,12 @@ export function createPurchases(deps: {
     return deps.stripe;
   };
   const clock = deps.clock ?? (() => new Date());
+  /** Pending purchase → whether asking Stripe about it changed it. */
+  const stripeChecks = new LRUCache<string, Promise<boolean>>({
+    max: 10_000,
+    ttl: STRIPE_CHECK_TTL_MS,
+    perf: { now: () => clock().getTime() },
+  });
   const livemode = payments.stripe.secretKey?.includes('_live_') ?? false;
 
   async function createIntent(row: PurchaseRow): Promise<Stripe.PaymentIntent> {
@@ -326,13 +335,19 @@ export function createPurchases(deps: {
     async get(userId: string, paymentIntentId: string): Promise<Purchase> {
       const row = await ownRow(userId, paymentIntentId);
       if ((row.status !== 'pending' && row.status !== 'failed') || !deps.stripe) return toPurchase(row);
-      try {
-        const intent = await deps.stripe.paymentIntents.retrieve(paymentIntentId);
-        if ((await apply(factsFromIntent(intent))) === 'applied')
-          return toPurchase(await ownRow(userId, paymentIntentId));
-      } catch (error) {
-        log.warn({ err: error, paymentIntentId }, 'Could not ask Stripe about a pending purchase');
+      const client = deps.stripe;
+      let check = stripeChecks.get(paymentIntentId);
+      if (!check) {
+        check = client.paymentIntents.retrieve(paymentIntentId).then(
+          async (intent) => (await apply(factsFromIntent(intent))) === 'applied',
+          (error: unknown) => {
+            log.warn({ err: error, paymentIntentId }, 'Could not ask Stripe about a pending purchase');
+            return false;
+          },
+        );
+        stripeChecks.set(paymentIntentId, check);
       }
+      if (await check) return toPurchase(await ownRow(userId, paymentIntentId));
       return toPurchase(row);
     },
 
