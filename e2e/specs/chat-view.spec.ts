@@ -9,7 +9,7 @@ import {
   send,
   waitForDone,
 } from './chat-support.ts';
-import { signUpViaApi } from './support.ts';
+import { ownOrigin, signUpViaApi } from './support.ts';
 
 const DEMO_REPLY = /Tessera demo model/;
 
@@ -93,6 +93,7 @@ test('a conversation whose model is no longer offered opens on the default model
   const id = await startChat(page, /Tessera Demo/, 'Soon on a retired model');
   const patched = await page.request.patch(`/api/conversations/${id}`, {
     data: { endpoint: 'openai', model: 'retired-model' },
+    headers: ownOrigin(),
   });
   expect(patched.status(), await patched.text()).toBe(200);
   const models = (await (await page.request.get('/api/models')).json()) as {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signUpViaApi } from './support.ts';
+import { ownOrigin, signUpViaApi } from './support.ts';
 
 test('claim: toast, balance +20,000, a live countdown, and a second claim is refused', async ({ page }) => {
   await signUpViaApi(page);
@@ -18,7 +18,7 @@ test('claim: toast, balance +20,000, a live countdown, and a second claim is ref
   const first = await countdown.textContent();
   await expect.poll(() => countdown.textContent(), { timeout: 3000 }).not.toBe(first);
 
-  const again = await page.request.post('/api/tokens/claim', { data: {} });
+  const again = await page.request.post('/api/tokens/claim', { data: {}, headers: ownOrigin() });
   expect(again.status()).toBe(429);
   const body = (await again.json()) as { error: { code: string; remainingMs: number } };
   expect(body.error.code).toBe('CLAIM_COOLDOWN');
@@ -31,7 +31,7 @@ test('claim: toast, balance +20,000, a live countdown, and a second claim is ref
 
 test('credit history: the claim is listed, the kind filter works, CSV export is offered', async ({ page }) => {
   await signUpViaApi(page);
-  await page.request.post('/api/tokens/claim', { data: {} });
+  await page.request.post('/api/tokens/claim', { data: {}, headers: ownOrigin() });
   await page.goto('/');
   await page
     .getByRole('complementary', { name: 'Sidebar' })
