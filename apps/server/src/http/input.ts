@@ -5,36 +5,52 @@ import { validationError } from './errors.ts';
 /** Deeper than any request Tessera takes; deep enough nesting makes re-serializing the body overflow the stack. */
 export const MAX_JSON_DEPTH = 32;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Half of a UTF-16 pair has no UTF-8 form: the database would store U+FFFD, a provider's encoder may throw. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+type Container = Record<string, unknown> | unknown[];
+
 /**
- * The first part of a request value PostgreSQL cannot store (a NUL character: text columns refuse it)
- * or Tessera will not walk (nesting past MAX_JSON_DEPTH), as a field name and a reason.
+ * Makes a parsed request value safe to store and send on: lone surrogates become U+FFFD in place.
+ * Returns the first part PostgreSQL cannot store (a NUL character: text columns refuse it) or Tessera
+ * will not walk (nesting past MAX_JSON_DEPTH), as a field name and a reason; null when all is well.
  * Iterative, so the walk itself cannot overflow the stack.
  */
-export function findUnacceptable(value: unknown, root: string): { field: string; message: string } | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+export function sanitizeInput(value: unknown, root: string): { field: string; message: string } | null {
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
+  const stack: { container: Container; path: string; depth: number }[] = [
+    { container: value as Container, path: root, depth: 0 },
+  ];
   while (stack.length > 0) {
-    const { value: current, path, depth } = stack.pop()!;
-    if (typeof current === 'string') {
-      if (current.includes('\u0000')) return { field: path, message: 'must not contain the NUL character' };
-    } else if (current !== null && typeof current === 'object' && !Buffer.isBuffer(current)) {
-      if (depth >= MAX_JSON_DEPTH) return { field: path, message: `is nested more than ${MAX_JSON_DEPTH} levels deep` };
-      for (const [key, child] of Object.entries(current)) {
-        if (key.includes('\u0000')) return { field: path, message: 'has a key with the NUL character' };
-        stack.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+    const { container, path, depth } = stack.pop()!;
+    if (depth >= MAX_JSON_DEPTH) return { field: path, message: `is nested more than ${MAX_JSON_DEPTH} levels deep` };
+    for (const [key, child] of Object.entries(container)) {
+      const field = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return { field: path, message: 'has a key with the NUL character' };
+      if (typeof child === 'string') {
+        if (child.includes('\u0000')) return { field, message: 'must not contain the NUL character' };
+        const fixed = wellFormed(child);
+        if (fixed !== child) (container as Record<string, unknown>)[key] = fixed;
+      } else if (child !== null && typeof child === 'object') {
+        stack.push({ container: child as Container, path: field, depth: depth + 1 });
       }
     }
   }
   return null;
 }
 
-/** Refuses such input with a 400 naming the field, before any route validates or stores it. */
+/** Applies sanitizeInput to every request's path, query and body before any route validates or stores them. */
 export const inputGuard = fp(
   async (app: FastifyInstance) => {
     app.addHook('preValidation', async (request) => {
       const found =
-        findUnacceptable(request.params, 'params') ??
-        findUnacceptable(request.query, 'query') ??
-        findUnacceptable(request.body, '');
+        sanitizeInput(request.params, 'params') ??
+        sanitizeInput(request.query, 'query') ??
+        sanitizeInput(request.body, '');
       if (found) throw validationError([{ field: found.field || '(body)', message: found.message }]);
     });
   },
