@@ -136,5 +136,6 @@ export function textsOf(value: unknown): string[] {
 }
 
 export function promptTokens(texts: readonly string[]): number {
-  return texts.reduce((sum, t) => sum + countTokens(t), 0);
+  // Providers read special tokens such as <|endoftext|> in a request as text.
+  return texts.reduce((sum, t) => sum + countTokens(t, { disallowedSpecial: new Set() }), 0);
 }

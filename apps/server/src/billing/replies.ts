@@ -1,6 +1,7 @@
 import type { Price } from '../config/schema.ts';
 import { InsufficientCreditsError, type Ledger } from './ledger.ts';
-import { worstCaseCost } from './pricing.ts';
+import { countTokens } from '../providers/tokenizer.ts';
+import { worstCaseCost, type Usage } from './pricing.ts';
 
 /** A balance that cannot pay for this many output tokens gets a 402 instead of a uselessly short reply. */
 const MIN_REPLY_TOKENS = 256;
@@ -31,4 +32,28 @@ export async function affordableHold(
     throw new InsufficientCreditsError(balance, worstCaseCost(promptTokens, minimum, price) + heldBesides);
   params.maxOutputTokens = affordable;
   return worstCaseCost(promptTokens, affordable, price);
+}
+
+/** How a reply's provider call ended, as far as billing is concerned. */
+export interface ReplyOutcome {
+  /** Whether the provider accepted the request (answered it, or began a stream) before anything failed. */
+  accepted: boolean;
+  /** The usage the provider reported, if it got that far. */
+  reported: Usage | null;
+  /** The prompt's estimate, counted before the call. */
+  promptTokens: number;
+  /** The text that arrived. */
+  text: string;
+}
+
+/**
+ * What a reply is billed for, the same on every path (web chat, /v1, stopped, cut or failed): the
+ * provider's usage when it reported one; else, once the provider accepted the request, the prompt
+ * (it has been read and is paid for even when no token comes back) and the text that arrived; null
+ * when the provider refused the request before accepting it: nothing is owed.
+ */
+export async function billedUsage({ accepted, reported, promptTokens, text }: ReplyOutcome): Promise<Usage | null> {
+  if (reported) return reported;
+  if (!accepted) return null;
+  return { inputTokens: promptTokens, outputTokens: await countTokens(text) };
 }

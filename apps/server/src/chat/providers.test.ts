@@ -210,7 +210,7 @@ describe('each provider kind through its AI SDK provider', () => {
 });
 
 describe('a provider that goes quiet', () => {
-  it('ends the reply with a timeout error after the idle limit, keeping nothing it did not send', async () => {
+  it('ends the reply with a timeout error after the idle limit; the prompt it accepted is billed, no text', async () => {
     const fake = await startFakeLlm({ defaults: { tokens: 5, firstTokenDelayMs: 3_000 } });
     const t = await startTestApp(
       pglite!,
@@ -231,8 +231,12 @@ describe('a provider that goes quiet', () => {
       });
       const last = parseEvents(response.body).at(-1) as Extract<ChatEvent, { type: 'error' }>;
       expect(last.error.code).toBe('PROVIDER_TIMEOUT');
-      expect(last.message).toMatchObject({ status: 'error', content: '', cost: 0 });
-      expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(before);
+      expect(last.message).toMatchObject({ status: 'error', content: '', usage: { outputTokens: 0 } });
+      expect(last.message.usage!.inputTokens).toBeGreaterThan(0);
+      expect(last.message.cost).toBeGreaterThan(0);
+      expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(
+        before - last.message.cost!,
+      );
     } finally {
       await t.close();
       await fake.close();

@@ -8,7 +8,7 @@ import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, DEFAULT_TITLE, messages } from '../db/schema.ts';
 import { InsufficientCreditsError, type Ledger } from '../billing/ledger.ts';
-import { affordableHold } from '../billing/replies.ts';
+import { affordableHold, billedUsage } from '../billing/replies.ts';
 import { costOf, worstCaseCost, type Usage } from '../billing/pricing.ts';
 import { AppError } from '../http/errors.ts';
 import type { AuthUser } from '../auth/user.ts';
@@ -262,7 +262,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     };
   }
 
-  function finishPlan({ resolved, ...input }: PlanInput): Plan {
+  async function finishPlan({ resolved, ...input }: PlanInput): Promise<Plan> {
     const texts = [input.system ?? '', ...input.history.map((m) => (typeof m.content === 'string' ? m.content : ''))];
     input.assistant.endpoint = resolved.endpointId;
     input.assistant.model = resolved.modelId;
@@ -270,7 +270,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     const wantsTitle = input.wantsTitle && config.chat.titles;
     const titleHold =
       wantsTitle && billing && resolved.endpointId !== DEMO_ENDPOINT_ID
-        ? worstCaseCost(estimatePromptTokens([titlePrompt(input.question)]), TITLE_MAX_TOKENS, resolved.price)
+        ? worstCaseCost(await estimatePromptTokens([titlePrompt(input.question)]), TITLE_MAX_TOKENS, resolved.price)
         : 0;
     return {
       ...input,
@@ -281,7 +281,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       modelId: resolved.modelId,
       price: resolved.price,
       model: resolved.model,
-      promptTokens: estimatePromptTokens(texts),
+      promptTokens: await estimatePromptTokens(texts),
       reserved: false,
       userKey: isUserProvided(resolved.endpoint),
       wantsTitle,
@@ -395,6 +395,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     let finishReason: string | null = null;
     let measured: Usage | null = null;
     let failure: unknown = null;
+    let accepted = true;
     let flushed = p.prefix;
     // A new conversation's title is asked for alongside the reply, from the question alone, once the
     // reply has begun (a provider refusing the reply would refuse the title too).
@@ -456,6 +457,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
           measured = part.usage;
         } else {
           failure = run.abort.signal.aborted ? (run.abort.signal.reason ?? 'stopped') : part.error;
+          accepted = part.accepted;
         }
       });
       if (!failure && run.abort.signal.aborted) failure = run.abort.signal.reason ?? 'stopped';
@@ -471,14 +473,14 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     const title = titling ? await awaitTitle(titling) : undefined;
     // A title slower than that is billed and written on its own when it comes.
     if (titling && title === undefined) void finishLateTitle(p, run.userId, titling);
-    // Without usage from the provider (stopped, cut off), bill what was sent and what arrived.
-    const usage: Usage = measured ?? { inputTokens: p.promptTokens, outputTokens: countTokens(newText) };
+    const billed = await billedUsage({ accepted, reported: measured, promptTokens: p.promptTokens, text: newText });
+    const usage: Usage = billed ?? { inputTokens: 0, outputTokens: 0 };
     const cost = costOf(usage, p.price);
     let charged: number | null = null;
     let balance: number | null = null;
     try {
       if (p.reserved) {
-        if (error && newText === '') {
+        if (!billed) {
           balance = (await ledger.release(p.generationId))?.balance ?? null;
           charged = 0;
         } else {
@@ -636,7 +638,10 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
           maxRetries: 1,
         });
         text = result.text;
-        usage = fromSdkUsage(result.usage) ?? { inputTokens: countTokens(prompt), outputTokens: countTokens(text) };
+        usage = fromSdkUsage(result.usage) ?? {
+          inputTokens: await countTokens(prompt),
+          outputTokens: await countTokens(text),
+        };
       } catch (error) {
         log.warn({ err: error }, 'could not write a title');
         return null;
@@ -691,7 +696,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
           .returning();
         if (!claimed || !orphan.generationId || !orphan.endpoint || !orphan.model) continue;
         const price = providers.priceOf(orphan.endpoint, orphan.model);
-        const usage = { inputTokens: 0, outputTokens: countTokens(orphan.content) };
+        const usage = { inputTokens: 0, outputTokens: await countTokens(orphan.content) };
         const cost = price ? costOf(usage, price) : 0;
         const settled = await ledger.settle({
           reservationId: orphan.generationId,

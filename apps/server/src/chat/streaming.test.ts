@@ -136,6 +136,48 @@ describe.each(testDatabases)('streams that outlive their connection on $name', (
     expect(stopped.cost).toBeLessThan(2000 * 0.6);
     expect(await t.app.chat.runs.size).toBe(0);
   });
+
+  /** Sends `content`, stops the reply once `ready` holds (no token has come yet) and returns it with the balance spent. */
+  async function stopBeforeFirstToken(content: string, ready: () => boolean) {
+    const { call, client } = await browser(t.app, baseUrl);
+    const balance = async () => (await client.request({ method: 'GET', url: '/api/balance' })).json().credits as number;
+    const before = await balance();
+    fake.reset();
+    const response = await call('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'send', parentId: null, content, ...target }),
+    });
+    const start = (await readEvents(response).next()).value as Extract<ChatEvent, { type: 'start' }>;
+    while (!ready()) await new Promise((r) => setTimeout(r, 10));
+    const stopped = (await (
+      await call(`/api/chat/${start.assistantMessage.id}/stop`, { method: 'POST', body: '{}' })
+    ).json()) as Message;
+    const ledger = createLedger(t.database.db, configSchema.parse({}).billing);
+    expect(await ledger.verify()).toEqual([]);
+    return { stopped, spent: before - (await balance()) };
+  }
+
+  it('bills the prompt of a reply stopped before its first token once the provider has accepted it', async () => {
+    let acceptedAt = 0;
+    const { stopped, spent } = await stopBeforeFirstToken('Think first [[fake firstTokenDelayMs=5000]]', () => {
+      if (fake.requests[0]?.status === 200) acceptedAt ||= Date.now();
+      // The stream's head is on its way to the app: give it a moment to arrive.
+      return acceptedAt > 0 && Date.now() - acceptedAt > 200;
+    });
+    expect(stopped).toMatchObject({ status: 'stopped', content: '', usage: { outputTokens: 0 } });
+    expect(stopped.usage!.inputTokens).toBeGreaterThan(0);
+    expect(stopped.cost).toBeGreaterThan(0);
+    expect(spent).toBe(stopped.cost);
+  });
+
+  it('charges nothing for a reply stopped while the provider was refusing it (a 429 waiting to be retried)', async () => {
+    const { stopped, spent } = await stopBeforeFirstToken(
+      'Busy? [[fake fail=429 retryAfter=4]]',
+      () => fake.requests[0]?.status === 429,
+    );
+    expect(stopped).toMatchObject({ status: 'stopped', content: '', cost: 0 });
+    expect(spent).toBe(0);
+  });
 });
 
 describe.each(testDatabases)('titles and deletions while a reply streams on $name', (db) => {

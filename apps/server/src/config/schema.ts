@@ -177,6 +177,16 @@ export const configSchema = z.strictObject({
       defaultModel: z.string().optional(),
     })
     .prefault({}),
+  openaiApi: z
+    .strictObject({
+      /**
+       * Most characters of message text one /v1/chat/completions request may carry (bigger gets a 400):
+       * a 128k-token context of English text. Counting its tokens is linear, ~1.3 s of CPU for as many
+       * random CJK characters (docs/benchmarks.md), spread over turns of the event loop.
+       */
+      maxRequestChars: positiveInt.default(500_000),
+    })
+    .prefault({}),
   payments: z
     .strictObject({
       stripe: z
@@ -245,6 +255,7 @@ export const ENV_KEYS: Record<string, string> = {
   CLAIM_COOLDOWN_HOURS: 'billing.claim.cooldownHours',
   TESSERA_DEMO: 'chat.demo',
   DEMO_TOKEN_DELAY_MS: 'chat.demoTokenDelayMs',
+  OPENAI_API_MAX_REQUEST_CHARS: 'openaiApi.maxRequestChars',
   STRIPE_SECRET_KEY: 'payments.stripe.secretKey',
   STRIPE_PUBLISHABLE_KEY: 'payments.stripe.publishableKey',
   STRIPE_WEBHOOK_SECRET: 'payments.stripe.webhookSecret',

@@ -16,6 +16,7 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
       db,
       {
         billing: { startBalance: 1_000_000 },
+        openaiApi: { maxRequestChars: 50_000 },
         endpoints: [
           { id: 'fake', kind: 'openai-compatible', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['gpt-4o-mini'] },
           { id: 'claude', kind: 'anthropic', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['claude-haiku-4-5'] },
@@ -36,6 +37,44 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
   });
 
   const balance = async () => (await owner.request({ method: 'GET', url: '/api/balance' })).json().credits;
+
+  /** A new account with its own API key, so its ledger holds only what a test does. */
+  async function apiUser() {
+    const client = new Client(t.app);
+    await client.signUp(uniqueEmail());
+    const { key } = (await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'k' } })).json();
+    const transactions = async () =>
+      (await client.request({ method: 'GET', url: '/api/transactions?limit=50' })).json().items as {
+        kind: string;
+        amount: number;
+        inputTokens: number | null;
+        outputTokens: number | null;
+      }[];
+    return {
+      sdk: new OpenAI({ baseURL: openai.baseURL, apiKey: key, maxRetries: 0 }),
+      balance: async () => (await client.request({ method: 'GET', url: '/api/balance' })).json().credits as number,
+      transactions,
+      /** The ledger once every hold has come back (a stream is settled after its response ended). */
+      settled: async () => {
+        for (;;) {
+          const rows = await transactions();
+          const count = (kind: string) => rows.filter((r) => r.kind === kind).length;
+          if (count('hold') === count('release')) return rows;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+    };
+  }
+
+  const ledgerMismatches = async () => {
+    const { createLedger } = await import('../billing/ledger.ts');
+    const { configSchema } = await import('../config/schema.ts');
+    return createLedger(t.database.db, configSchema.parse({}).billing).verify();
+  };
+
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((r) => setTimeout(r, 10));
+  };
 
   it('lists models as endpoint/model', async () => {
     const models = await openai.models.list();
@@ -148,6 +187,127 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
       max_tokens: 5,
     });
     expect(completion.choices[0]!.finish_reason).toBe('length');
+  });
+
+  it('bills the prompt of a stream the client leaves before the first token, once the provider accepted it', async () => {
+    fake.reset();
+    const user = await apiUser();
+    const before = await user.balance();
+    const stream = await user.sdk.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'A long question [[fake firstTokenDelayMs=5000]]' }],
+      stream: true,
+    });
+    const chunks = stream[Symbol.asyncIterator]();
+    expect((await chunks.next()).value.choices[0].delta).toEqual({ role: 'assistant', content: '' });
+    // The provider has answered with its stream's head: the request is accepted, no token has come yet.
+    await until(() => fake.requests[0]?.status === 200);
+    await new Promise((r) => setTimeout(r, 200));
+    stream.controller.abort();
+
+    const rows = await user.settled();
+    const spend = rows.find((r) => r.kind === 'spend');
+    expect(spend).toMatchObject({ outputTokens: 0 });
+    expect(spend!.inputTokens).toBeGreaterThan(0);
+    expect(spend!.amount).toBeLessThan(0);
+    expect(await user.balance()).toBe(before + spend!.amount);
+    expect(await ledgerMismatches()).toEqual([]);
+  });
+
+  it('charges nothing for a stream the provider refused', async () => {
+    const user = await apiUser();
+    const before = await user.balance();
+    const stream = await user.sdk.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x [[fake fail=401]]' }],
+      stream: true,
+    });
+    await expect(
+      (async () => {
+        for await (const chunk of stream) void chunk;
+      })(),
+    ).rejects.toThrow();
+    const rows = await user.settled();
+    expect(rows.some((r) => r.kind === 'spend')).toBe(false);
+    expect(await user.balance()).toBe(before);
+  });
+
+  it('refuses a request over the character limit with a 400 naming messages, before holding or calling anyone', async () => {
+    fake.reset();
+    const user = await apiUser();
+    const tooLong = await user.sdk.chat.completions
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: '你好。'.repeat(5_000) },
+          { role: 'user', content: 'Hi! '.repeat(8_750) + 'x' },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((tooLong as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: 'request_too_large',
+    });
+    expect((tooLong as Error).message).toContain('50000');
+    expect(fake.requests).toEqual([]);
+    expect((await user.transactions()).map((r) => r.kind)).toEqual(['grant']);
+
+    const atLimit = await user.sdk.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: '你好。'.repeat(5_000) },
+        { role: 'user', content: 'Hi! '.repeat(8_750) },
+      ],
+    });
+    expect(atLimit.choices[0]!.message.content).toMatch(/^Fake reply/);
+  });
+
+  it('answers a request without a user or assistant message with a 400 naming messages, not a provider error', async () => {
+    fake.reset();
+    const user = await apiUser();
+    for (const messages of [
+      [{ role: 'system' as const, content: 'You are terse.' }],
+      [
+        { role: 'developer' as const, content: 'Be kind.' },
+        { role: 'user' as const, content: '  ' },
+      ],
+    ]) {
+      const refused = await user.sdk.chat.completions
+        .create({ model: 'claude/claude-haiku-4-5', messages })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((refused as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+        type: 'invalid_request_error',
+        param: 'messages',
+      });
+    }
+    expect(fake.requests).toEqual([]);
+    expect((await user.transactions()).map((r) => r.kind)).toEqual(['grant']);
+  });
+
+  it('leaves out messages without text and counts special tokens as text', async () => {
+    fake.reset();
+    const completion = await openai.chat.completions.create({
+      model: 'claude/claude-haiku-4-5',
+      messages: [
+        { role: 'system', content: '' },
+        { role: 'user', content: 'What is <|endoftext|>?' },
+        { role: 'assistant', content: null },
+        { role: 'user', content: 'Go on' },
+      ],
+    });
+    expect(completion.choices[0]!.message.content).toMatch(/^Fake reply/);
+    const sent = fake.requests.at(-1)!.body as {
+      system?: unknown;
+      messages: { role: string; content: { text: string }[] }[];
+    };
+    expect(sent.system).toBeUndefined();
+    // Anthropic's AI SDK provider joins consecutive user turns into one message.
+    expect(sent.messages.map((m) => [m.role, m.content.map((c) => c.text)])).toEqual([
+      ['user', ['What is <|endoftext|>?', 'Go on']],
+    ]);
   });
 
   it("speaks OpenAI's error shape: bad key, unknown model, bad input, no credits", async () => {

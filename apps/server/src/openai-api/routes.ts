@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { generateText, type ModelMessage } from 'ai';
+import { generateText } from 'ai';
 import type { Config } from '../config/schema.ts';
 import type { Ledger } from '../billing/ledger.ts';
 import { costOf, type Usage } from '../billing/pricing.ts';
-import { affordableHold } from '../billing/replies.ts';
+import { affordableHold, billedUsage } from '../billing/replies.ts';
 import { AppError, isDependencyDown } from '../http/errors.ts';
 import type { ModelNeeds, ProviderRegistry } from '../providers/registry.ts';
 import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
@@ -39,6 +39,26 @@ function sendOpenAIError(
 function text(content: ChatCompletionRequest['messages'][number]['content']): string {
   if (content === null) return '';
   return typeof content === 'string' ? content : content.map((p) => p.text).join('');
+}
+
+/**
+ * The system texts and the conversation turns a provider is sent. Messages without text are left
+ * out: providers such as Anthropic refuse an empty text block (a 502 here, where the client's
+ * request was at fault).
+ */
+function promptOf(messages: ChatCompletionRequest['messages']): {
+  system: string[];
+  messages: { role: 'user' | 'assistant'; content: string }[];
+} {
+  const withText = messages
+    .map((m) => ({ role: m.role, content: text(m.content) }))
+    .filter((m) => m.content.trim() !== '');
+  return {
+    system: withText.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content),
+    messages: withText
+      .filter((m) => m.role === 'user' || m.role === 'assistant')
+      .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+  };
 }
 
 export interface OpenAIRouteDeps {
@@ -118,13 +138,25 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
     async (request, reply) => {
       const body = request.body;
       const user = request.user!;
+      const chars = body.messages.reduce((sum, m) => sum + text(m.content).length, 0);
+      if (chars > config.openaiApi.maxRequestChars)
+        return sendOpenAIError(
+          reply,
+          400,
+          `messages: ${chars} characters of text; this server accepts at most ${config.openaiApi.maxRequestChars} per request`,
+          'request_too_large',
+          'messages',
+        );
+      const { system, messages } = promptOf(body.messages);
+      if (messages.length === 0)
+        return sendOpenAIError(
+          reply,
+          400,
+          'messages: at least one user or assistant message with content is required',
+          'invalid_value',
+          'messages',
+        );
       const resolved = await resolveModel(body.model, user.id, { stopSequences: body.stop != null });
-      const system = body.messages
-        .filter((m) => m.role === 'system' || m.role === 'developer')
-        .map((m) => text(m.content));
-      const messages: ModelMessage[] = body.messages
-        .filter((m) => m.role === 'user' || m.role === 'assistant')
-        .map((m) => ({ role: m.role as 'user' | 'assistant', content: text(m.content) }));
       const params = {
         maxOutputTokens:
           body.max_completion_tokens ??
@@ -132,16 +164,17 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
           resolved.defaults.maxOutputTokens ??
           config.chat.maxOutputTokens,
       };
-      const promptTokens = estimatePromptTokens(body.messages.map((m) => text(m.content)));
+      const promptTokens = await estimatePromptTokens([...system, ...messages.map((m) => m.content)]);
       const reservationId = randomUUID();
       const hold = config.billing.enabled
         ? await affordableHold(ledger, user.id, promptTokens, params, resolved.price)
         : 0;
       const context = { endpoint: resolved.endpointId, model: resolved.modelId, description: 'API reply' };
       if (hold > 0) await ledger.reserve({ userId: user.id, reservationId, amount: hold, ...context });
-      const settle = async (usage: Usage, failedEmpty: boolean) => {
+      /** Settles the hold at `usage`, or gives it all back when nothing is owed (null). */
+      const settle = async (usage: Usage | null) => {
         if (hold === 0) return;
-        if (failedEmpty) await ledger.release(reservationId);
+        if (!usage) await ledger.release(reservationId);
         else
           await ledger.settle({
             reservationId,
@@ -170,17 +203,17 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
         try {
           result = await generateText(options);
         } catch (error) {
-          await settle({ inputTokens: 0, outputTokens: 0 }, true);
+          await settle(null);
           const described = describeProviderError(error, false, isUserProvided(resolved.endpoint));
           return sendOpenAIError(reply, 502, described.message, described.code.toLowerCase());
         }
         const usage: Usage = {
           inputTokens: result.usage.inputTokens ?? promptTokens,
-          outputTokens: result.usage.outputTokens ?? countTokens(result.text),
+          outputTokens: result.usage.outputTokens ?? (await countTokens(result.text)),
           cacheReadTokens: result.usage.inputTokenDetails?.cacheReadTokens ?? 0,
           cacheWriteTokens: result.usage.inputTokenDetails?.cacheWriteTokens ?? 0,
         };
-        await settle(usage, false);
+        await settle(usage);
         return {
           id,
           object: 'chat.completion',
@@ -228,6 +261,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
       let finishReason = 'stop';
       let usage: Usage | null = null;
       let failure: unknown = null;
+      let accepted = true;
       for await (const part of streamReply(resolved.model, { ...options, abortSignal: abort.signal })) {
         if (part.type === 'text') {
           generated += part.text;
@@ -237,10 +271,11 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
           usage = part.usage;
         } else {
           failure = abort.signal.aborted ? 'aborted' : part.error;
+          accepted = part.accepted;
         }
       }
-      const billed = usage ?? { inputTokens: promptTokens, outputTokens: countTokens(generated) };
-      await settle(billed, failure !== null && generated === '').catch((error: unknown) =>
+      const billed = await billedUsage({ accepted, reported: usage, promptTokens, text: generated });
+      await settle(billed).catch((error: unknown) =>
         request.log.error({ err: error, reservationId }, 'could not settle an API reply; the sweeper will release it'),
       );
       if (failure && failure !== 'aborted') {
@@ -250,7 +285,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
         });
       } else if (!abort.signal.aborted) {
         write(chunk({}, finishReason));
-        if (body.stream_options?.include_usage) {
+        if (body.stream_options?.include_usage && billed) {
           write({
             id,
             object: 'chat.completion.chunk',

@@ -70,13 +70,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 /** A language model that needs no network: deterministic, with real token counts. */
 export function demoLanguageModel(tokenDelayMs: number): LanguageModelV3 {
-  const answer = (options: LanguageModelV3CallOptions) => {
+  const answer = async (options: LanguageModelV3CallOptions) => {
     const tokens = splitTokens(demoReply(lastUserText(options.prompt)));
     const limit = options.maxOutputTokens ?? Infinity;
     return {
       tokens: tokens.slice(0, limit),
       cut: tokens.length > limit,
-      inputTokens: countTokens(promptText(options.prompt)),
+      inputTokens: await countTokens(promptText(options.prompt)),
     };
   };
 
@@ -86,7 +86,7 @@ export function demoLanguageModel(tokenDelayMs: number): LanguageModelV3 {
     modelId: DEMO_MODEL_ID,
     supportedUrls: {},
     async doGenerate(options) {
-      const { tokens, cut, inputTokens } = answer(options);
+      const { tokens, cut, inputTokens } = await answer(options);
       return {
         content: [{ type: 'text', text: tokens.join('') }],
         finishReason: { unified: cut ? 'length' : 'stop', raw: cut ? 'length' : 'stop' },
@@ -95,7 +95,7 @@ export function demoLanguageModel(tokenDelayMs: number): LanguageModelV3 {
       };
     },
     async doStream(options) {
-      const { tokens, cut, inputTokens } = answer(options);
+      const { tokens, cut, inputTokens } = await answer(options);
       const signal = options.abortSignal;
       const stream = new ReadableStream<LanguageModelV3StreamPart>({
         async start(controller) {

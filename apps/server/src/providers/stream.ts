@@ -11,7 +11,8 @@ import type { Usage } from '../billing/pricing.ts';
 export type ReplyPart =
   | { type: 'text'; text: string }
   | { type: 'finish'; finishReason: string; usage: Usage | null }
-  | { type: 'error'; error: unknown };
+  /** `accepted`: the provider had accepted the request (its stream had begun) when this happened. */
+  | { type: 'error'; error: unknown; accepted: boolean };
 
 export interface ReplyOptions {
   system?: string;
@@ -102,7 +103,7 @@ function toPart(value: StreamPart): ReplyPart | null {
   if (value.type === 'finish') {
     return { type: 'finish', finishReason: value.finishReason.unified, usage: fromProviderUsage(value.usage) };
   }
-  if (value.type === 'error') return { type: 'error', error: value.error };
+  if (value.type === 'error') return { type: 'error', error: value.error, accepted: true };
   return null;
 }
 
@@ -116,7 +117,7 @@ export async function* streamReply(model: LanguageModelV3, options: ReplyOptions
   try {
     ({ stream } = await open(model, options));
   } catch (error) {
-    yield { type: 'error', error };
+    yield { type: 'error', error, accepted: false };
     return;
   }
   const reader = stream.getReader();
@@ -129,7 +130,7 @@ export async function* streamReply(model: LanguageModelV3, options: ReplyOptions
       if (part?.type === 'error') return;
     }
   } catch (error) {
-    yield { type: 'error', error };
+    yield { type: 'error', error, accepted: true };
   } finally {
     reader.releaseLock();
   }
@@ -150,7 +151,7 @@ export async function readReply(
   try {
     ({ stream } = await open(model, options));
   } catch (error) {
-    onPart({ type: 'error', error });
+    onPart({ type: 'error', error, accepted: false });
     return;
   }
   const reader = stream.getReader();
@@ -160,7 +161,7 @@ export async function readReply(
       try {
         read = await reader.read();
       } catch (error) {
-        onPart({ type: 'error', error });
+        onPart({ type: 'error', error, accepted: true });
         return;
       }
       if (read.done) return;
