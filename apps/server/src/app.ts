@@ -14,6 +14,7 @@ import { authGuard } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import { registerErrorHandling, sendError } from './http/errors.ts';
 import { metricsPlugin } from './http/metrics.ts';
+import { pathGuard } from './http/paths.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  await app.register(pathGuard);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
   const stripeCsp = paymentsConfigured(config)
