@@ -3,8 +3,16 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './constants.ts';
 
 export const emailSchema = z.email({ error: 'Enter a valid email address' }).max(254);
 
+/** Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name. */
+export const userNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter your name')
+  .max(100)
+  .regex(/^\P{Cc}*$/u, 'Remove control characters from the name');
+
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name').max(100),
+  name: userNameSchema,
   email: emailSchema,
   password: z
     .string()
@@ -18,6 +26,10 @@ export const signInSchema = z.object({
   password: z.string().min(1, 'Enter your password').max(PASSWORD_MAX_LENGTH),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
+
+/** What a user may change about themselves; better-auth would take any field (and any image URL). */
+export const updateUserSchema = z.strictObject({ name: userNameSchema });
+export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 
 export const userRoleSchema = z.enum(['user', 'admin']);
 export type UserRole = z.infer<typeof userRoleSchema>;
