@@ -136,7 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const ledger = createLedger(database.db, config.billing, options.clock);
   const auth = createAuth({ db: database.db, config, secret, baseUrl, onUserCreated: ledger.openAccount });
-  const apiKeys = createApiKeyService(database.db);
+  const apiKeys = createApiKeyService(database.db, { maxPerUser: config.auth.apiKeysPerUser });
   await app.register(authGuard, { auth, apiKeys });
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });

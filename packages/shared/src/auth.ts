@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './constants.ts';
+import { API_KEY_SCOPES, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './constants.ts';
 
 export const emailSchema = z.email({ error: 'Enter a valid email address' }).max(254);
 
@@ -42,8 +42,13 @@ export const meSchema = z.object({
 });
 export type Me = z.infer<typeof meSchema>;
 
+export const apiKeyScopeSchema = z.enum(API_KEY_SCOPES);
+export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+
 export const createApiKeySchema = z.object({
   name: z.string().trim().min(1, 'Name the key').max(100),
+  /** Keys are mostly made for chat clients, so the least power is the default. */
+  scope: apiKeyScopeSchema.default('chat'),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
@@ -52,6 +57,7 @@ export const apiKeySchema = z.object({
   name: z.string(),
   /** The first characters of the key, so a user can tell keys apart. */
   prefix: z.string(),
+  scope: apiKeyScopeSchema,
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
 });
@@ -60,6 +66,7 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 export const createdApiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
+  scope: apiKeyScopeSchema,
   /** Shown once; only its hash is stored. */
   key: z.string(),
 });

@@ -72,6 +72,12 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     (request) => `sign-in:account:${(request.body as { email: string }).email.toLowerCase()}`,
     'sign-in attempts for this account',
   );
+  const keyCreationPerUser = rateLimit(
+    app,
+    config.auth.apiKeyCreateLimitPerUser,
+    (request) => `api-key:user:${request.user!.id}`,
+    'API keys created',
+  );
   const signUpPerIp = rateLimit(
     app,
     config.auth.signUpLimitPerIp,
@@ -164,14 +170,16 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     '/api/keys',
     {
       onRequest: requireUser,
+      preHandler: keyCreationPerUser,
       schema: {
         tags: ['api keys'],
-        summary: 'Create an API key; the key is returned once and stored hashed',
+        summary:
+          'Create an API key (scope `chat`: /v1 and GET /api/models; `full`: every route); returned once, stored hashed',
         body: createApiKeySchema,
-        response: { 201: createdApiKeySchema },
+        response: { 201: createdApiKeySchema, '4xx': errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await apiKeys.create(request.user!.id, request.body.name)),
+    async (request, reply) => reply.status(201).send(await apiKeys.create(request.user!.id, request.body)),
   );
 
   api.delete(
