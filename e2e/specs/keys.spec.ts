@@ -16,6 +16,8 @@ test('API keys: create, copy once, list and delete through Settings', async ({ p
   await dialog.getByRole('button', { name: 'Create key' }).click();
   await expect(dialog.getByText('Name the key')).toBeVisible();
 
+  // Chat only is preselected.
+  await expect(dialog.getByRole('radio', { name: /Chat only/ })).toBeChecked();
   await dialog.getByLabel('Key name').fill('CI runner');
   await dialog.getByRole('button', { name: 'Create key' }).click();
 
@@ -33,17 +35,27 @@ test('API keys: create, copy once, list and delete through Settings', async ({ p
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('CI runner');
   await expect(rows.first()).toContainText('Never used');
+  await expect(rows.first().getByTestId('api-key-scope')).toHaveText('Chat only');
   const prefix = (await rows.first().locator('code').innerText()).replace(/…$/, '');
   expect(key.startsWith(prefix)).toBe(true);
 
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(keyField).toHaveCount(0);
 
-  // A second key, then close and reopen: the secret is gone for good, the list stays.
+  // The chat key works on the OpenAI-compatible API only.
+  const asKey = { authorization: `Bearer ${key}` };
+  expect((await page.request.get('/v1/models', { headers: asKey })).status()).toBe(200);
+  const outOfScope = await page.request.get('/api/keys', { headers: asKey });
+  expect(outOfScope.status()).toBe(403);
+  expect(((await outOfScope.json()) as { error: { code: string } }).error.code).toBe('API_KEY_SCOPE');
+
+  // A second key with full access, then close and reopen: the secret is gone for good, the list stays.
   await dialog.getByLabel('Key name').fill('Laptop');
+  await dialog.getByRole('radio', { name: /Full access/ }).check();
   await dialog.getByRole('button', { name: 'Create key' }).click();
   await expect(dialog.getByLabel('New API key')).toBeVisible();
   await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Laptop' }).getByTestId('api-key-scope')).toHaveText('Full access');
   await dialog.getByRole('button', { name: 'Close settings' }).click();
   await expect(dialog).toBeHidden();
 
@@ -70,6 +82,6 @@ test('API keys: create, copy once, list and delete through Settings', async ({ p
 
   const listed = await page.request.get('/api/keys');
   expect(listed.status()).toBe(200);
-  const body = (await listed.json()) as { keys: Array<{ name: string }> };
-  expect(body.keys.map((k) => k.name)).toEqual(['Laptop']);
+  const body = (await listed.json()) as { keys: Array<{ name: string; scope: string }> };
+  expect(body.keys.map((k) => [k.name, k.scope])).toEqual([['Laptop', 'full']]);
 });

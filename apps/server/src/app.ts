@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling, sendError }
 import { metricsPlugin } from './http/metrics.ts';
 import { originCheck } from './http/origin.ts';
 import { inputGuard } from './http/input.ts';
+import { pathGuard } from './http/paths.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  await app.register(pathGuard);
   await app.register(originCheck, { baseUrl });
   await app.register(inputGuard);
 
@@ -140,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const ledger = createLedger(database.db, config.billing, options.clock);
   const auth = createAuth({ db: database.db, config, secret, baseUrl, onUserCreated: ledger.openAccount });
-  const apiKeys = createApiKeyService(database.db);
+  const apiKeys = createApiKeyService(database.db, { maxPerUser: config.auth.apiKeysPerUser });
   await app.register(authGuard, { auth, apiKeys });
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });

@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './constants.ts';
+import { API_KEY_SCOPES, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './constants.ts';
 
 export const emailSchema = z.email({ error: 'Enter a valid email address' }).max(254);
 
+/** Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name. */
+export const userNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter your name')
+  .max(100)
+  .regex(/^\P{Cc}*$/u, 'Remove control characters from the name');
+
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name').max(100),
+  name: userNameSchema,
   email: emailSchema,
   password: z
     .string()
@@ -19,6 +27,10 @@ export const signInSchema = z.object({
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 
+/** What a user may change about themselves; better-auth would take any field (and any image URL). */
+export const updateUserSchema = z.strictObject({ name: userNameSchema });
+export type UpdateUserInput = z.infer<typeof updateUserSchema>;
+
 export const userRoleSchema = z.enum(['user', 'admin']);
 export type UserRole = z.infer<typeof userRoleSchema>;
 
@@ -30,8 +42,13 @@ export const meSchema = z.object({
 });
 export type Me = z.infer<typeof meSchema>;
 
+export const apiKeyScopeSchema = z.enum(API_KEY_SCOPES);
+export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+
 export const createApiKeySchema = z.object({
   name: z.string().trim().min(1, 'Name the key').max(100),
+  /** Keys are mostly made for chat clients, so the least power is the default. */
+  scope: apiKeyScopeSchema.default('chat'),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
@@ -40,6 +57,7 @@ export const apiKeySchema = z.object({
   name: z.string(),
   /** The first characters of the key, so a user can tell keys apart. */
   prefix: z.string(),
+  scope: apiKeyScopeSchema,
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
 });
@@ -48,6 +66,7 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 export const createdApiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
+  scope: apiKeyScopeSchema,
   /** Shown once; only its hash is stored. */
   key: z.string(),
 });

@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   UNAUTHORIZED: 401,
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
+  /** An API key whose scope does not cover the route (a `chat` key outside /v1 and the model list). */
+  API_KEY_SCOPE: 403,
   REGISTRATION_CLOSED: 403,
   /** A cookie-authenticated request from an origin other than the server's own (CSRF protection). */
   INVALID_ORIGIN: 403,
@@ -24,6 +26,8 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   EMAIL_TAKEN: 409,
+  /** The user already holds as many API keys as allowed. */
+  API_KEY_LIMIT: 409,
   PAYLOAD_TOO_LARGE: 413,
   /** A path parameter longer than any id Tessera issues. */
   URI_TOO_LONG: 414,
@@ -46,6 +50,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 // auth
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
+/** `chat`: the OpenAI-compatible /v1 API and the model list; `full`: every /api route as well. */
+export const API_KEY_SCOPES = ['chat', 'full'] as const;
 
 // billing
 /** 1,000,000 credits = US$1, so a model's USD price per 1M tokens is its credit price per token. */

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ApiKey, CreatedApiKey } from '@tessera/shared';
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ApiKey, ApiKeyScope, CreateApiKeyInput, CreatedApiKey } from '@tessera/shared';
+import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiKeys, users } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
 import type { AuthUser } from './user.ts';
 
 const KEY_PREFIX = 'tsk_';
@@ -12,20 +13,34 @@ function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** Keys are 256 random bits: a fast hash is enough to make a stolen table useless. */
-export function createApiKeyService(db: Db) {
+/**
+ * Keys are 256 random bits: a fast hash is enough to make a stolen table useless. A user holds at
+ * most `maxPerUser` of them.
+ */
+export function createApiKeyService(db: Db, { maxPerUser }: { maxPerUser: number }) {
   return {
-    async create(userId: string, name: string): Promise<CreatedApiKey> {
+    /** The count check and the insert run under a lock on the user's row, so concurrent creates cannot pass the cap. */
+    async create(userId: string, { name, scope }: CreateApiKeyInput): Promise<CreatedApiKey> {
       const key = KEY_PREFIX + randomBytes(32).toString('base64url');
       const id = randomUUID();
-      await db.insert(apiKeys).values({
-        id,
-        userId,
-        name,
-        prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
-        keyHash: hashKey(key),
+      await db.transaction(async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+        const [held] = await tx.select({ n: count() }).from(apiKeys).where(eq(apiKeys.userId, userId));
+        if ((held?.n ?? 0) >= maxPerUser) {
+          throw new AppError('API_KEY_LIMIT', `You can hold at most ${maxPerUser} API keys; delete one first`, {
+            limit: maxPerUser,
+          });
+        }
+        await tx.insert(apiKeys).values({
+          id,
+          userId,
+          name,
+          scope,
+          prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+          keyHash: hashKey(key),
+        });
       });
-      return { id, name, key };
+      return { id, name, scope, key };
     },
 
     async list(userId: string): Promise<ApiKey[]> {
@@ -34,6 +49,7 @@ export function createApiKeyService(db: Db) {
         id: row.id,
         name: row.name,
         prefix: row.prefix,
+        scope: row.scope,
         createdAt: row.createdAt.toISOString(),
         lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
       }));
@@ -47,12 +63,13 @@ export function createApiKeyService(db: Db) {
       return deleted.length > 0;
     },
 
-    /** The key's owner, or null for an unknown key or a banned owner. */
-    async verify(key: string): Promise<AuthUser | null> {
+    /** The key's owner and scope, or null for an unknown key or a banned owner. */
+    async verify(key: string): Promise<{ user: AuthUser; scope: ApiKeyScope } | null> {
       if (!key.startsWith(KEY_PREFIX)) return null;
       const [row] = await db
         .select({
           keyId: apiKeys.id,
+          scope: apiKeys.scope,
           id: users.id,
           email: users.email,
           name: users.name,
@@ -73,7 +90,13 @@ export function createApiKeyService(db: Db) {
             or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`)),
           ),
         );
-      return { id: row.id, email: row.email, name: row.name, role: row.role === 'admin' ? 'admin' : 'user' };
+      const user: AuthUser = {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        role: row.role === 'admin' ? 'admin' : 'user',
+      };
+      return { user, scope: row.scope };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
+import { configSchema } from '../config/schema.ts';
 import { testDatabases } from '../test/databases.ts';
 
 describe.each(testDatabases)('accounts on $name', (db) => {
@@ -114,6 +115,153 @@ describe.each(testDatabases)('registration settings on $name', (db) => {
       expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
       const roles = await Promise.all(clients.map(async (c) => (await c.me()).json().role));
       expect(roles.filter((r) => r === 'admin')).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe.each(testDatabases)('the better-auth surface on $name', (db) => {
+  let t: TestApp;
+  let admin: Client;
+  beforeAll(async () => {
+    t = await startTestApp(db);
+    admin = new Client(t.app, '10.3.0.1');
+    await admin.signUp(uniqueEmail('admin'));
+  });
+  afterAll(() => t.close());
+
+  it('answers 404 for every better-auth route Tessera does not expose, even to an admin', async () => {
+    expect((await admin.me()).json()).toMatchObject({ role: 'admin' });
+    for (const [method, url] of [
+      ['GET', '/api/auth/get-session'],
+      ['GET', '/api/auth/list-sessions'],
+      ['POST', '/api/auth/change-password'],
+      ['POST', '/api/auth/change-email'],
+      ['POST', '/api/auth/delete-user'],
+      ['GET', '/api/auth/admin/list-users'],
+      ['POST', '/api/auth/admin/set-role'],
+      ['POST', '/api/auth/admin/impersonate-user'],
+      ['GET', '/api/auth/ok'],
+      ['GET', '/api/auth/sign-out'],
+    ] as const) {
+      const response = await admin.request({ method, url, ...(method === 'POST' ? { payload: {} } : {}) });
+      expect({ url, status: response.statusCode, body: response.json() }).toEqual({
+        url,
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: expect.any(String) } },
+      });
+    }
+    const paths = Object.keys((await t.app.inject('/api/docs/json')).json().paths).filter((p) =>
+      p.startsWith('/api/auth/'),
+    );
+    expect(paths.sort()).toEqual([
+      '/api/auth/sign-in/email',
+      '/api/auth/sign-out',
+      '/api/auth/sign-up/email',
+      '/api/auth/update-user',
+    ]);
+  });
+
+  it('refuses names with control characters, too long or empty, at sign-up', async () => {
+    const client = new Client(t.app, '10.3.1.1');
+    for (const name of ['Ada\u0000', 'A\u0007da', '<b>x</b>'.repeat(700), '   ']) {
+      const response = await client.signUp(uniqueEmail(), 'correct horse battery', name);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'VALIDATION_ERROR', fields: [{ field: 'name' }] });
+    }
+  });
+
+  it('lets a signed-in user change their name, validated like sign-up, and nothing else', async () => {
+    const client = new Client(t.app, '10.3.2.1');
+    await client.signUp(uniqueEmail(), 'correct horse battery', 'Ada');
+    const update = (payload: Record<string, unknown>) =>
+      client.request({ method: 'POST', url: '/api/auth/update-user', payload });
+
+    for (const payload of [
+      { name: '' },
+      { name: '  ' },
+      { name: 'x'.repeat(101) },
+      { name: 'Ada\u0000Lovelace' },
+      { name: 'Ada', image: 'javascript:alert(1)' },
+      { image: 'https://example.com/a.png' },
+      { name: 'Ada', role: 'admin' },
+      { name: 'Ada', email: 'other@example.com' },
+      {},
+    ]) {
+      const response = await update(payload);
+      expect({ payload, status: response.statusCode, code: response.json().error?.code }).toEqual({
+        payload,
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      });
+    }
+    expect((await client.me()).json()).toMatchObject({ name: 'Ada', role: 'user' });
+
+    const renamed = await update({ name: '  Ada Lovelace  ' });
+    expect(renamed.statusCode).toBe(200);
+    expect((await client.me()).json()).toMatchObject({ name: 'Ada Lovelace' });
+
+    const anonymous = await new Client(t.app, '10.3.2.2').request({
+      method: 'POST',
+      url: '/api/auth/update-user',
+      payload: { name: 'x\u0000' },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('answers deeply nested JSON on every auth route with a 4xx in the error shape', async () => {
+    const client = new Client(t.app, '10.3.3.1');
+    await client.signUp(uniqueEmail());
+    const depth = 100_000;
+    const bodies = ['['.repeat(depth) + ']'.repeat(depth), '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)];
+    for (const url of [
+      '/api/auth/sign-up/email',
+      '/api/auth/sign-in/email',
+      '/api/auth/sign-out',
+      '/api/auth/update-user',
+      '/api/auth/change-password',
+    ]) {
+      for (const payload of bodies) {
+        const response = await client.request({
+          method: 'POST',
+          url,
+          payload,
+          headers: { 'content-type': 'application/json' },
+        });
+        expect({ url, status: response.statusCode }).toEqual({ url, status: expect.toSatisfy((s) => s < 500) });
+        expect(response.json()).toEqual({ error: expect.objectContaining({ code: expect.any(String) }) });
+      }
+    }
+    expect((await client.me()).statusCode).toBe(200);
+  });
+
+  it('signs out with or without an empty body, and refuses any other body', async () => {
+    const client = new Client(t.app, '10.3.4.1');
+    await client.signUp(uniqueEmail());
+    const refused = await client.request({ method: 'POST', url: '/api/auth/sign-out', payload: { all: true } });
+    expect(refused.statusCode).toBe(400);
+    expect((await client.me()).statusCode).toBe(200);
+    expect((await client.request({ method: 'POST', url: '/api/auth/sign-out' })).statusCode).toBe(200);
+    expect((await client.me()).statusCode).toBe(401);
+  });
+});
+
+describe.each(testDatabases)('sign-up limit on $name', (db) => {
+  it('lets one address create 5 accounts an hour by default; other addresses are not affected', async () => {
+    const t = await startTestApp(db, { auth: { signUpLimitPerIp: configSchema.parse({}).auth.signUpLimitPerIp } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i += 1)
+        statuses.push((await new Client(t.app, '10.4.0.1').signUp(uniqueEmail())).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const limited = await new Client(t.app, '10.4.0.1').signUp(uniqueEmail());
+      expect(limited.json().error).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: expect.toSatisfy((s) => s > 3000 && s <= 3600),
+      });
+      expect((await new Client(t.app, '10.4.0.2').signUp(uniqueEmail())).statusCode).toBe(200);
     } finally {
       await t.close();
     }

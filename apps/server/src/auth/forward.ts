@@ -18,7 +18,7 @@ const AUTH_ERRORS: Record<string, { code: ErrorCode; field?: string }> = {
   BANNED_USER: { code: 'FORBIDDEN' },
 };
 
-/** Hands a Fastify request to better-auth and relays its answer, errors in Tessera's shape. */
+/** Hands a validated request to better-auth and relays its answer, errors in Tessera's shape. */
 export async function forwardToAuth(
   { auth, baseUrl, database }: { auth: Auth; baseUrl: string; database: Database },
   request: FastifyRequest,
@@ -28,15 +28,13 @@ export async function forwardToAuth(
   headers.set(CLIENT_IP_HEADER, request.ip);
   headers.delete('content-length');
   const init: RequestInit = { method: request.method, headers };
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    if (typeof request.body === 'string') {
-      init.body = request.body;
-    } else if (request.body !== undefined) {
-      init.body = JSON.stringify(request.body);
-      headers.set('content-type', 'application/json');
-    }
+  if (request.body != null) {
+    // The body as the route's schema parsed it: bounded in shape, without fields Tessera does not accept.
+    init.body = JSON.stringify(request.body);
+    headers.set('content-type', 'application/json');
   }
-  const response = await auth.handler(new Request(new URL(request.url, baseUrl), init));
+  // The route's declared path, not the raw URL: better-auth serves exactly the route Tessera validated.
+  const response = await auth.handler(new Request(new URL(request.routeOptions.url!, baseUrl), init));
 
   const cookies = response.headers.getSetCookie();
   for (const [name, value] of response.headers) {

@@ -10,6 +10,7 @@ import {
   meSchema,
   signInSchema,
   signUpSchema,
+  updateUserSchema,
 } from '@tessera/shared';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/client.ts';
@@ -29,48 +30,65 @@ export interface AuthRouteDeps {
 
 const userResponse = z.object({ user: z.looseObject({ id: z.string(), email: z.string() }) }).loose();
 
+type Limit = (request: FastifyRequest) => Promise<void>;
+
+/** A request limit per key (in Redis when configured) that answers 429 RATE_LIMITED in the error shape. */
+function rateLimit(
+  app: FastifyInstance,
+  { max, windowSeconds }: { max: number; windowSeconds: number },
+  keyGenerator: (request: FastifyRequest) => string,
+  what: string,
+): Limit {
+  const limiter = app.createRateLimit({ max, timeWindow: windowSeconds * 1000, keyGenerator });
+  return async (request) => {
+    const result = await limiter(request);
+    if (!result.isAllowed && result.isExceeded) {
+      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${result.ttlInSeconds} s`, {
+        retryAfterSeconds: result.ttlInSeconds,
+      });
+    }
+  };
+}
+
+/**
+ * Only the better-auth routes declared here are reachable, each with its own schema and limits; the
+ * rest of better-auth's API (admin, sessions, password changes…) answers 404 until Tessera uses it.
+ */
 export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   const { apiKeys, config } = deps;
   const api = app.withTypeProvider<ZodTypeProvider>();
   const forward = (request: FastifyRequest, reply: Parameters<typeof forwardToAuth>[2]) =>
     forwardToAuth(deps, request, reply);
 
-  // OAuth providers may post forms back to the callback routes.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
+  const signInPerIp = rateLimit(
+    app,
+    config.auth.signInLimitPerIp,
+    (request) => `sign-in:ip:${request.ip}`,
+    'sign-in attempts for this address',
   );
-
-  const perIp = app.createRateLimit({
-    max: config.auth.signInLimitPerIp.max,
-    timeWindow: config.auth.signInLimitPerIp.windowSeconds * 1000,
-    keyGenerator: (request) => `sign-in:ip:${request.ip}`,
-  });
-  const perAccount = app.createRateLimit({
-    max: config.auth.signInLimitPerAccount.max,
-    timeWindow: config.auth.signInLimitPerAccount.windowSeconds * 1000,
-    keyGenerator: (request) => `sign-in:account:${(request.body as { email: string }).email.toLowerCase()}`,
-  });
-  async function limitSignIn(request: FastifyRequest) {
-    for (const [limiter, scope] of [
-      [perIp, 'this address'],
-      [perAccount, 'this account'],
-    ] as const) {
-      const result = await limiter(request);
-      if (!result.isAllowed && result.isExceeded) {
-        throw new AppError(
-          'RATE_LIMITED',
-          `Too many sign-in attempts for ${scope}; try again in ${result.ttlInSeconds} s`,
-          {
-            retryAfterSeconds: result.ttlInSeconds,
-          },
-        );
-      }
-    }
-  }
+  const signInPerAccount = rateLimit(
+    app,
+    config.auth.signInLimitPerAccount,
+    (request) => `sign-in:account:${(request.body as { email: string }).email.toLowerCase()}`,
+    'sign-in attempts for this account',
+  );
+  const keyCreationPerUser = rateLimit(
+    app,
+    config.auth.apiKeyCreateLimitPerUser,
+    (request) => `api-key:user:${request.user!.id}`,
+    'API keys created',
+  );
+  const signUpPerIp = rateLimit(
+    app,
+    config.auth.signUpLimitPerIp,
+    (request) => `sign-up:ip:${request.ip}`,
+    'accounts created from this address',
+  );
 
   api.post(
     '/api/auth/sign-up/email',
     {
+      preHandler: signUpPerIp,
       schema: {
         tags: ['auth'],
         summary: 'Create an account with email and password; sets the session cookie',
@@ -92,7 +110,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   api.post(
     '/api/auth/sign-in/email',
     {
-      preHandler: limitSignIn,
+      preHandler: [signInPerIp, signInPerAccount],
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password; sets the session cookie',
@@ -103,12 +121,32 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     (request, reply) => forward(request, reply),
   );
 
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/api/auth/*',
-    schema: { tags: ['auth'], summary: 'Other better-auth routes (sign-out, session, admin…)' },
-    handler: (request, reply) => forward(request, reply),
-  });
+  api.post(
+    '/api/auth/sign-out',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out; clears the session cookie',
+        body: z.strictObject({}).nullish(),
+        response: { 200: z.object({ success: z.boolean() }), '4xx': errorBodySchema },
+      },
+    },
+    (request, reply) => forward(request, reply),
+  );
+
+  api.post(
+    '/api/auth/update-user',
+    {
+      onRequest: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: "Change the signed-in user's name (needs the session cookie)",
+        body: updateUserSchema,
+        response: { 200: z.object({ status: z.boolean() }), '4xx': errorBodySchema },
+      },
+    },
+    (request, reply) => forward(request, reply),
+  );
 
   api.get(
     '/api/me',
@@ -132,14 +170,16 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     '/api/keys',
     {
       onRequest: requireUser,
+      preHandler: keyCreationPerUser,
       schema: {
         tags: ['api keys'],
-        summary: 'Create an API key; the key is returned once and stored hashed',
+        summary:
+          'Create an API key (scope `chat`: /v1 and GET /api/models; `full`: every route); returned once, stored hashed',
         body: createApiKeySchema,
-        response: { 201: createdApiKeySchema },
+        response: { 201: createdApiKeySchema, '4xx': errorBodySchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await apiKeys.create(request.user!.id, request.body.name)),
+    async (request, reply) => reply.status(201).send(await apiKeys.create(request.user!.id, request.body)),
   );
 
   api.delete(

@@ -14,7 +14,7 @@ import {
   modelsResponseSchema,
   updateConversationSchema,
 } from '@tessera/shared';
-import { requireUser } from '../auth/guard.ts';
+import { requireChatAccess, requireUser } from '../auth/guard.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { toConversation, toMessage, type ConversationStore } from './conversations.ts';
 import type { ChatService } from './service.ts';
@@ -41,7 +41,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
   api.get(
     '/api/models',
     {
-      onRequest: requireUser,
+      onRequest: requireChatAccess,
       schema: {
         tags,
         summary: 'Endpoints and models this user can chat with',

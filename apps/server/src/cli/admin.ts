@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { createdApiKeySchema, emailSchema, signUpSchema } from '@tessera/shared';
+import { createApiKeySchema, createdApiKeySchema, emailSchema, signUpSchema } from '@tessera/shared';
 import { createApiKeyService } from '../auth/api-keys.ts';
 import { createAuth } from '../auth/auth.ts';
 import { createLedger } from '../billing/ledger.ts';
@@ -13,6 +13,7 @@ import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/client.ts';
 import { users } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
 import { openConfiguredDatabase, resolveSecret } from '../runtime.ts';
 import { CliError, runCli } from './run.ts';
 
@@ -81,16 +82,28 @@ const commands: Record<string, Command> = {
   },
 
   'apikey:create': {
-    usage: 'apikey:create --email E [--name N]',
-    prepare(args) {
-      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } } });
+    usage: 'apikey:create --email E [--name N] [--scope chat|full]   (chat: /v1 and the model list; the default)',
+    prepare(args, config) {
+      const { values } = parseArgs({
+        args,
+        options: { email: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string' } },
+      });
       const email = parse(emailSchema, values.email);
+      const input = parse(createApiKeySchema, {
+        name: values.name ?? 'Created from the admin CLI',
+        scope: values.scope,
+      });
       return async (database) => {
         const user = await findUser(database, email);
+        const keys = createApiKeyService(database.db, { maxPerUser: config.auth.apiKeysPerUser });
         const created = createdApiKeySchema.parse(
-          await createApiKeyService(database.db).create(user.id, values.name ?? 'Created from the admin CLI'),
+          await keys.create(user.id, input).catch((error: unknown) => {
+            throw error instanceof AppError ? new CliError(error.message) : error;
+          }),
         );
-        console.log(`API key "${created.name}" for ${user.email} (id ${created.id}); it is shown only now:`);
+        console.log(
+          `API key "${created.name}" (scope ${created.scope}) for ${user.email} (id ${created.id}); it is shown only now:`,
+        );
         console.log(created.key);
       };
     },

@@ -27,7 +27,10 @@ describe('the server and the admin CLI as processes on the embedded database', {
     const verified = await runAdmin(['ledger:verify'], env);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/Ledger verified/);
-    const keyRun = await runAdmin(['apikey:create', '--email', 'root@example.com', '--name', 'ci'], env);
+    const keyRun = await runAdmin(
+      ['apikey:create', '--email', 'root@example.com', '--name', 'ci', '--scope', 'full'],
+      env,
+    );
     const key = lastLine(keyRun.stdout);
     expect(key).toMatch(/^tsk_/);
 
@@ -113,6 +116,8 @@ describe('the server and the admin CLI as processes on the embedded database', {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--email: .*--password: /);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const badScope = await runAdmin(['apikey:create', '--email', 'ghost@example.com', '--scope', 'root'], env);
+    expect(badScope.stderr).toMatch(/--scope: /);
     const missing = await runAdmin(['apikey:create', '--email', 'ghost@example.com'], env);
     expect(missing.stderr).toMatch(/No user with the email ghost@example\.com/);
   });
@@ -131,9 +136,11 @@ describe.skipIf(!postgres)('the admin CLI on PostgreSQL', { timeout: 120_000 }, 
         env,
       );
       expect(result.stdout).toMatch(/Created admin pg@example\.com/);
+      // A chat key by default: the OpenAI-compatible API, not the rest.
       const key = lastLine((await runAdmin(['apikey:create', '--email', 'pg@example.com'], env)).stdout);
-      const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
-      expect(me.status).toBe(200);
+      const authorization = { authorization: `Bearer ${key}` };
+      expect((await fetch(`${server.url}/v1/models`, { headers: authorization })).status).toBe(200);
+      expect((await fetch(`${server.url}/api/me`, { headers: authorization })).status).toBe(403);
       server.process.kill('SIGTERM');
       expect((await server.finished).code).toBe(0);
     } finally {

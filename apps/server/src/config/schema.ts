@@ -134,6 +134,11 @@ export const configSchema = z.strictObject({
       sessionDays: positiveInt.default(30),
       signInLimitPerIp: rateLimitSchema.prefault({ max: 10, windowSeconds: 60 }),
       signInLimitPerAccount: rateLimitSchema.prefault({ max: 5, windowSeconds: 300 }),
+      /** Accounts one client IP may create per window: each new account gets start and daily credits. */
+      signUpLimitPerIp: rateLimitSchema.prefault({ max: 5, windowSeconds: 3600 }),
+      /** API keys one user may hold at once. */
+      apiKeysPerUser: positiveInt.default(20),
+      apiKeyCreateLimitPerUser: rateLimitSchema.prefault({ max: 10, windowSeconds: 3600 }),
     })
     .prefault({}),
   billing: z

@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { API_KEY_SCOPES } from '@tessera/shared/constants';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -97,10 +98,15 @@ export const apiKeys = pgTable(
     name: text('name').notNull(),
     prefix: text('prefix').notNull(),
     keyHash: text('key_hash').notNull().unique(),
+    /** `chat`: /v1 and the model list only; `full`: every route. Keys older than scopes are `full`. */
+    scope: text('scope', { enum: API_KEY_SCOPES }).notNull().default('full'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
-  (t) => [index('api_keys_user_id_idx').on(t.userId)],
+  (t) => [
+    index('api_keys_user_id_idx').on(t.userId),
+    check('api_keys_scope_known', sql`${t.scope} IN ('chat', 'full')`),
+  ],
 );
 
 /** One-time facts about this installation, claimed atomically by inserting their key. */

@@ -59,6 +59,19 @@ describe.skipIf(!redisUrl)('with Redis', () => {
     }
   });
 
+  it('shares the sign-up limit per address across instances', async () => {
+    const { apps, close } = await twoInstances();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        statuses.push((await new Client(apps[i % 2]!, '10.9.2.1').signUp(uniqueEmail())).statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    } finally {
+      await close();
+    }
+  });
+
   it('says not ready when Redis is unreachable', async () => {
     const database = await openDatabase({ kind: 'pglite' });
     const redis = new Redis('redis://127.0.0.1:1', {

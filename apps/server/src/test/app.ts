@@ -26,7 +26,13 @@ export async function openTestDatabase(db: TestDatabase): Promise<{ database: Da
   };
 }
 
-/** A migrated database and the app on it, in-process; config defaults are the product's own. */
+/**
+ * Suites sign up many users from one address; the sign-up limit's own tests set the product default.
+ * Nothing else differs from the product's defaults.
+ */
+const TEST_SIGN_UP_LIMIT = { max: 10_000, windowSeconds: 3600 };
+
+/** A migrated database and the app on it, in-process. */
 export async function startTestApp(
   db: TestDatabase,
   config: ConfigInput = {},
@@ -34,7 +40,11 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const { database, close } = await openTestDatabase(db);
   const app = await buildApp({
-    config: configSchema.parse({ log: { level: 'silent' }, ...config }),
+    config: configSchema.parse({
+      log: { level: 'silent' },
+      ...config,
+      auth: { signUpLimitPerIp: TEST_SIGN_UP_LIMIT, ...config.auth },
+    }),
     database,
     secret: TEST_SECRET,
     web: null,

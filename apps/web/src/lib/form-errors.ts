@@ -104,6 +104,8 @@ const KNOWN_CODES = [
   'NETWORK_ERROR',
   'BAD_RESPONSE',
   'PROVIDER_KEY_REQUIRED',
+  'API_KEY_LIMIT',
+  'API_KEY_SCOPE',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

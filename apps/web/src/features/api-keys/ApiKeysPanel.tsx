@@ -1,8 +1,9 @@
-import { createApiKeySchema, type ApiKey, type CreatedApiKey } from '@tessera/shared';
-import { useRef, useState, type FormEvent } from 'react';
+import { API_KEY_SCOPES, createApiKeySchema, type ApiKey, type ApiKeyScope, type CreatedApiKey } from '@tessera/shared';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/ui/Alert.tsx';
 import { Button } from '../../components/ui/Button.tsx';
+import { cn } from '../../components/ui/cn.ts';
 import { Dialog } from '../../components/ui/Dialog.tsx';
 import { Field } from '../../components/ui/Field.tsx';
 import { AlertIcon, CheckIcon, CopyIcon, KeyIcon, TrashIcon } from '../../components/ui/icons.tsx';
@@ -79,15 +80,51 @@ function NewKeyCard({ created, onDone }: { created: CreatedApiKey; onDone: () =>
   );
 }
 
+/** Chat only or full access; chat is preselected, as most keys go into a chat app or an SDK. */
+function ScopeChoice({ value, onChange }: { value: ApiKeyScope; onChange: (scope: ApiKeyScope) => void }) {
+  const { t } = useTranslation();
+  const name = useId();
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm text-muted">{t('apiKeys.scopeLegend')}</legend>
+      <div className="grid gap-2 sm:grid-cols-2">
+        {API_KEY_SCOPES.map((scope) => (
+          <label
+            key={scope}
+            className={cn(
+              'flex cursor-pointer items-start gap-2 rounded-xl border p-3 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-accent',
+              value === scope ? 'border-accent bg-accent-soft' : 'border-line hover:border-line-strong',
+            )}
+          >
+            <input
+              type="radio"
+              name={name}
+              value={scope}
+              checked={value === scope}
+              onChange={() => onChange(scope)}
+              className="mt-0.5 accent-accent"
+            />
+            <span>
+              <span className="block font-medium text-fg">{t(`apiKeys.scopes.${scope}`)}</span>
+              <span className="block text-muted">{t(`apiKeys.scopeHints.${scope}`)}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
+  const [scope, setScope] = useState<ApiKeyScope>('chat');
   const create = useCreateApiKey();
   const errors = useFormErrors({ fields: FIELDS, required: { name: 'validation.keyNameRequired' } });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = createApiKeySchema.safeParse({ name });
+    const parsed = createApiKeySchema.safeParse({ name, scope });
     if (!parsed.success) return errors.showClientIssues(parsed.error.issues);
     errors.clear();
     create.mutate(parsed.data, {
@@ -132,6 +169,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
           {create.isPending ? t('apiKeys.creating') : t('apiKeys.create')}
         </Button>
       </div>
+      <ScopeChoice value={scope} onChange={setScope} />
     </form>
   );
 }
@@ -188,6 +226,9 @@ function KeyRow({ apiKey, onDelete }: { apiKey: ApiKey; onDelete: () => void }) 
         <div className="flex flex-wrap items-baseline gap-x-2">
           <span className="truncate font-medium text-fg">{apiKey.name}</span>
           <code className="font-mono text-xs text-muted">{apiKey.prefix}…</code>
+          <span className="rounded-md bg-subtle px-1.5 py-0.5 text-xs text-muted" data-testid="api-key-scope">
+            {t(`apiKeys.scopes.${apiKey.scope}`)}
+          </span>
         </div>
         <div className="mt-0.5 text-xs text-muted">
           {t('apiKeys.createdAt', { date: date.format(new Date(apiKey.createdAt)) })}
