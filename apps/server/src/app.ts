@@ -14,6 +14,7 @@ import { authGuard } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import { registerErrorHandling, sendError } from './http/errors.ts';
 import { metricsPlugin } from './http/metrics.ts';
+import { loggerOptions, type LogStream } from './system/logger.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
@@ -42,6 +43,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where provider keys (OPENAI_API_KEY…) are read from; tests pass their own. */
   env?: NodeJS.ProcessEnv;
+  /** Where log lines go (a prettifier in a terminal, a capture in tests); default stdout as JSON. */
+  logStream?: LogStream;
 }
 
 declare module 'fastify' {
@@ -66,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const baseUrl = publicUrl(config);
 
   const app = Fastify({
-    logger: { level: config.log.level },
+    logger: loggerOptions(config.log.level, options.logStream),
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     requestIdHeader: false,
