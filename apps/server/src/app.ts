@@ -133,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  await app.register(metricsPlugin);
+  if (config.metrics.token) await app.register(metricsPlugin, { token: config.metrics.token });
 
   const ledger = createLedger(database.db, config.billing, options.clock);
   const auth = createAuth({ db: database.db, config, secret, baseUrl, onUserCreated: ledger.openAccount });
