@@ -14,6 +14,7 @@ import { authGuard } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import { registerErrorHandling, sendError } from './http/errors.ts';
 import { metricsPlugin } from './http/metrics.ts';
+import { noStoreApi } from './http/cache-control.ts';
 import { loggerOptions, type LogStream } from './system/logger.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  noStoreApi(app);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
   const stripeCsp = paymentsConfigured(config)
