@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes.ts';
 import { registerErrorHandling, sendError } from './http/errors.ts';
 import { metricsPlugin } from './http/metrics.ts';
 import { noStoreApi } from './http/cache-control.ts';
+import { registerCompression } from './http/compression.ts';
 import { loggerOptions, type LogStream } from './system/logger.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -88,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   noStoreApi(app);
+  // Before any route: the plugin attaches itself to each route as it is added.
+  await registerCompression(app);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
   const stripeCsp = paymentsConfigured(config)
