@@ -17,6 +17,9 @@ import { metricsPlugin } from './http/metrics.ts';
 import { originCheck } from './http/origin.ts';
 import { inputGuard } from './http/input.ts';
 import { pathGuard } from './http/paths.ts';
+import { noStoreApi } from './http/cache-control.ts';
+import { registerCompression } from './http/compression.ts';
+import { loggerOptions, type LogStream } from './system/logger.ts';
 import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web.ts';
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
@@ -45,6 +48,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where provider keys (OPENAI_API_KEY…) are read from; tests pass their own. */
   env?: NodeJS.ProcessEnv;
+  /** Where log lines go (a prettifier in a terminal, a capture in tests); default stdout as JSON. */
+  logStream?: LogStream;
 }
 
 declare module 'fastify' {
@@ -69,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const baseUrl = publicUrl(config);
 
   const app = Fastify({
-    logger: { level: config.log.level },
+    logger: loggerOptions(config.log.level, options.logStream),
     bodyLimit: config.server.bodyLimit,
     trustProxy: config.server.trustProxy,
     requestIdHeader: false,
@@ -91,6 +96,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(pathGuard);
   await app.register(originCheck, { baseUrl });
   await app.register(inputGuard);
+  noStoreApi(app);
+  // Before any route: the plugin attaches itself to each route as it is added.
+  await registerCompression(app);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
   const stripeCsp = paymentsConfigured(config)
@@ -138,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  await app.register(metricsPlugin);
+  if (config.metrics.token) await app.register(metricsPlugin, { token: config.metrics.token });
 
   const ledger = createLedger(database.db, config.billing, options.clock);
   const auth = createAuth({ db: database.db, config, secret, baseUrl, onUserCreated: ledger.openAccount });

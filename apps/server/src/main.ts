@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { openConfiguredDatabase, openRedis, resolveSecret } from './runtime.ts';
+import { terminalLogStream } from './system/logger.ts';
 
 async function main() {
   const started = performance.now();
@@ -12,7 +13,7 @@ async function main() {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     await database.migrate();
-    app = await buildApp({ config, database, secret, redis });
+    app = await buildApp({ config, database, secret, redis, logStream: await terminalLogStream() });
     await app.listen({ port: config.server.port, host: config.server.host });
   } catch (error) {
     await app?.close();

@@ -103,7 +103,7 @@ function describeIssues(
     const key = issue.path.join('.') || '(top level)';
     const from = sources.get(key) ? `environment variable ${sources.get(key)}` : file;
     const value = issue.path.reduce<unknown>((node, k) => (node as Record<PropertyKey, unknown>)?.[k], raw);
-    const got = value === undefined || /secret|url/i.test(key) ? '' : ` (got ${JSON.stringify(value)})`;
+    const got = value === undefined || /secret|url|token/i.test(key) ? '' : ` (got ${JSON.stringify(value)})`;
     return `  - ${key} (from ${from}): ${issue.message}${got}`;
   });
   return `Invalid configuration:\n${lines.join('\n')}`;

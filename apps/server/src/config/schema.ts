@@ -234,6 +234,12 @@ export const configSchema = z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Bearer token that /metrics requires; unset: no /metrics at all. */
+      token: z.string().min(16, 'at least 16 characters').optional(),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -254,6 +260,7 @@ export const ENV_KEYS: Record<string, string> = {
   ALLOW_REGISTRATION: 'auth.allowRegistration',
   PASSWORD_MIN_LENGTH: 'auth.passwordMinLength',
   LOG_LEVEL: 'log.level',
+  METRICS_TOKEN: 'metrics.token',
   BILLING_ENABLED: 'billing.enabled',
   START_BALANCE: 'billing.startBalance',
   CLAIM_AMOUNT: 'billing.claim.amount',

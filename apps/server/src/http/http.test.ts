@@ -107,16 +107,6 @@ describe.each(testDatabases)('HTTP basics on $name', (db) => {
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
   });
-
-  it('exposes Prometheus metrics', async () => {
-    await t.app.inject('/api/health');
-    const metrics = await t.app.inject('/metrics');
-    expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.body).toMatch(
-      /tessera_http_request_duration_seconds_count\{method="GET",route="\/api\/health",status="200"\} \d+/,
-    );
-    expect(metrics.body).toContain('tessera_process_resident_memory_bytes');
-  });
 });
 
 describe.each(testDatabases)('degraded dependencies on $name', (db) => {

@@ -1,9 +1,18 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { sendError } from './errors.ts';
 
-/** Prometheus text at /metrics: process metrics plus a histogram of requests by route and status. */
-export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * Prometheus text at /metrics: process metrics plus a histogram of requests by route and status.
+ * They tell the runtime version, traffic per route and event-loop lag, so only a scraper that presents
+ * the bearer token (METRICS_TOKEN) reads them; without a token configured the plugin is not registered.
+ */
+export const metricsPlugin = fp(async function metrics(app: FastifyInstance, { token }: { token: string }) {
+  const expected = digest(`Bearer ${token}`);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tessera_' });
   const duration = new Histogram({
@@ -20,7 +29,12 @@ export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // Compared as digests: equal lengths for timingSafeEqual, and no timing hint of a matching prefix.
+    if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return sendError(reply, 401, 'UNAUTHORIZED', 'The metrics need the bearer token set in METRICS_TOKEN');
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
 });

@@ -31,6 +31,8 @@ export async function webPlugin(app: FastifyInstance, { build }: { build: WebBui
     root: build.dir,
     wildcard: false,
     index: false,
+    // The build writes .br and .gz beside each asset (vite.config.ts); the one the browser accepts is sent.
+    preCompressed: true,
     setHeaders: (res, filePath) => {
       const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
       res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
