@@ -65,7 +65,11 @@ describe.each(testDatabases)('request guards on $name', (db) => {
   });
 
   it('lets API-key requests through whatever their origin, since they carry no ambient credential', async () => {
-    const created = await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'origin test', scope: 'full' } });
+    const created = await client.request({
+      method: 'POST',
+      url: '/api/keys',
+      payload: { name: 'origin test', scope: 'full' },
+    });
     const key = created.json().key as string;
     const response = await t.app.inject({
       method: 'POST',

@@ -61,7 +61,12 @@ describe.each(testDatabases)('HTTP basics on $name', (db) => {
         name: 'unknown media type',
         status: 415,
         code: 'UNSUPPORTED_MEDIA_TYPE',
-        req: { method: 'POST', url: '/api/auth/sign-in/email', headers: { 'content-type': 'text/xml' }, payload: '<a/>' },
+        req: {
+          method: 'POST',
+          url: '/api/auth/sign-in/email',
+          headers: { 'content-type': 'text/xml' },
+          payload: '<a/>',
+        },
       },
       { name: 'unknown route', status: 404, code: 'NOT_FOUND', req: { method: 'GET', url: '/api/nothing-here' } },
       { name: 'unknown method', status: 404, code: 'NOT_FOUND', req: { method: 'PATCH', url: '/api/health' } },

@@ -69,7 +69,9 @@ describe.each(testDatabases)('user-provided provider keys on $name', (db) => {
     const client = new Client(t.app);
     await client.signUp(uniqueEmail(tag));
     const { id } = (await client.me()).json();
-    const { key } = (await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'api', scope: 'full' } })).json();
+    const { key } = (
+      await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'api', scope: 'full' } })
+    ).json();
     return { client, id, token: key };
   }
 
