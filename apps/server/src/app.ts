@@ -149,7 +149,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.metrics.token) await app.register(metricsPlugin, { token: config.metrics.token });
 
   const ledger = createLedger(database.db, config.billing, options.clock);
-  const auth = createAuth({ db: database.db, config, secret, baseUrl, onUserCreated: ledger.openAccount });
+  const auth = createAuth({
+    db: database.db,
+    config,
+    secret,
+    baseUrl,
+    log: app.log,
+    onUserCreated: ledger.openAccount,
+  });
   const apiKeys = createApiKeyService(database.db, { maxPerUser: config.auth.apiKeysPerUser });
   await app.register(authGuard, { auth, apiKeys });
   await app.register(systemRoutes, { config, database, redis });

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, instanceFlags, sessions, users, verifications } from '../db/schema.ts';
 import { trustedOrigins } from '../http/origin.ts';
+import { maskSecrets, safeError } from '../system/log-redaction.ts';
 
 export const CLIENT_IP_HEADER = 'x-tessera-client-ip';
 
@@ -14,11 +15,13 @@ export interface AuthOptions {
   config: Config;
   secret: string;
   baseUrl: string;
+  /** Where better-auth's own errors go, redacted; without it they are dropped. */
+  log?: { error(details: object, message: string): void; warn(details: object, message: string): void };
   /** Runs once for every new account, after the first-admin check. */
   onUserCreated?: (userId: string) => Promise<void>;
 }
 
-export function createAuth({ db, config, secret, baseUrl, onUserCreated }: AuthOptions) {
+export function createAuth({ db, config, secret, baseUrl, log, onUserCreated }: AuthOptions) {
   return betterAuth({
     appName: 'Tessera',
     baseURL: baseUrl,
@@ -40,7 +43,19 @@ export function createAuth({ db, config, secret, baseUrl, onUserCreated }: AuthO
     // Sign-in limits are enforced per IP and per account by the HTTP layer (see routes.ts).
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
-    logger: { level: 'error', disabled: config.log.level === 'silent' },
+    // An unexpected failure (the database down) reaches Fastify's error handler: a 503 when a dependency is
+    // down, logged redacted. better-auth itself would print it to the console, query parameters and all.
+    onAPIError: { throw: true },
+    // Its remaining messages go to the app's log, redacted for the same reason.
+    logger: {
+      level: 'warn',
+      disabled: config.log.level === 'silent' || !log,
+      log: (level, message, ...args) =>
+        log?.[level === 'error' ? 'error' : 'warn'](
+          { details: args.map((arg) => safeError(arg)) },
+          `better-auth: ${maskSecrets(message)}`,
+        ),
+    },
     advanced: {
       // Set by the HTTP layer from Fastify's request.ip, which honours server.trustProxy.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

@@ -1,4 +1,5 @@
 import { APICallError, RetryError } from 'ai';
+import { maskSecrets } from '../system/log-redaction.ts';
 
 export interface ReadableError {
   code: string;
@@ -38,7 +39,8 @@ export function describeProviderError(error: unknown, generatedText: boolean, us
   if (status === 400 || status === 404 || status === 422) {
     return {
       code: 'PROVIDER_REJECTED',
-      message: `The model provider rejected the request: ${shorten((error as Error).message)}`,
+      // A provider may quote the server's own key or headers back; the user sees the reason, never those.
+      message: `The model provider rejected the request: ${maskSecrets(shorten((error as Error).message))}`,
     };
   }
   if (status >= 500) {

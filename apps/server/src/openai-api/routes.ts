@@ -242,7 +242,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
+        'cache-control': 'no-store',
         'x-request-id': request.id,
       });
       const write = (data: unknown) => {

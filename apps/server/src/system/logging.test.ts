@@ -189,7 +189,14 @@ describe.each(testDatabases)('the log of a database failure on $name', (db) => {
       const response = await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } });
       expect(response.statusCode).toBeGreaterThanOrEqual(500);
 
-      expectNothingPrivate(capture.text, [token, keyHash]);
+      const email = uniqueEmail('private-address');
+      const signIn = await client.signIn(email);
+      expect(signIn.json()).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(capture.entries()).toContainEqual(
+        expect.objectContaining({ reqId: signIn.headers['x-request-id'], err: expect.any(Object) }),
+      );
+
+      expectNothingPrivate(capture.text, [token, keyHash, email]);
       const failure = capture.entries().find((e) => e.level === 50);
       expect(failure).toMatchObject({
         reqId: response.headers['x-request-id'],
