@@ -321,7 +321,8 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
 
 describe.each(testDatabases)('paying for replies on $name', (db) => {
   it('lets only the affordable ones of 50 concurrent replies reach the provider; the rest get 402', async () => {
-    const fake = await startFakeLlm({ defaults: { tokens: 50, delayMs: 2 } });
+    // Replies outlast the burst (a finished reply hands back most of its hold, which would let another in).
+    const fake = await startFakeLlm({ defaults: { tokens: 50, delayMs: 2, firstTokenDelayMs: 3_000 } });
     const config: ConfigInput = {
       chat: { titles: false, maxOutputTokens: 1_000 },
       billing: { startBalance: 0, prices: { 'gpt-4o-mini': { input: 1, output: 10 } } },
