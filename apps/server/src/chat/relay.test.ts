@@ -5,7 +5,7 @@ import { startFakeLlm } from '../../../../tools/fake-llm/server.ts';
 import { buildApp } from '../app.ts';
 import { configSchema } from '../config/schema.ts';
 import { openDatabase } from '../db/client.ts';
-import { Client, TEST_SECRET, uniqueEmail } from '../test/app.ts';
+import { Client, PAGE_ORIGIN, TEST_SECRET, uniqueEmail } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 import { readEvents } from '../test/sse.ts';
 
@@ -37,15 +37,15 @@ describe.skipIf(!redisUrl || !postgres)('replies shared between two instances th
       const urls = await Promise.all(apps.map((a) => a.listen({ port: 0, host: '127.0.0.1' })));
       const client = new Client(apps[0]!);
       await client.signUp(uniqueEmail());
-      const headers = (url: string) => ({
+      const headers = () => ({
         cookie: client.cookieHeader(),
-        origin: url,
+        origin: PAGE_ORIGIN,
         'content-type': 'application/json',
       });
 
       const response = await fetch(`${urls[0]}/api/chat`, {
         method: 'POST',
-        headers: headers(urls[0]!),
+        headers: headers(),
         body: JSON.stringify({ action: 'send', parentId: null, content: 'Hi', endpoint: 'fake', model: 'm' }),
       });
       const onA = readEvents(response);
@@ -54,7 +54,7 @@ describe.skipIf(!redisUrl || !postgres)('replies shared between two instances th
 
       // Instance B never saw this reply: it follows A's stream in Redis, well before A's next database save.
       const onB = readEvents(
-        await fetch(`${urls[1]}/api/chat/${start.assistantMessage.id}/stream`, { headers: headers(urls[1]!) }),
+        await fetch(`${urls[1]}/api/chat/${start.assistantMessage.id}/stream`, { headers: headers() }),
       );
       const events: ChatEvent[] = [];
       for await (const event of onB) events.push(event);
@@ -72,7 +72,7 @@ describe.skipIf(!redisUrl || !postgres)('replies shared between two instances th
       // After the end, a late reconnect on B still gets the whole reply.
       const late: ChatEvent[] = [];
       for await (const event of readEvents(
-        await fetch(`${urls[1]}/api/chat/${start.assistantMessage.id}/stream`, { headers: headers(urls[1]!) }),
+        await fetch(`${urls[1]}/api/chat/${start.assistantMessage.id}/stream`, { headers: headers() }),
       ))
         late.push(event);
       expect(late.at(-1)).toMatchObject({ type: 'done', message: { content: done.message.content } });

@@ -6,7 +6,7 @@ import { buildApp } from '../app.ts';
 import { createLedger } from '../billing/ledger.ts';
 import { configSchema, type ConfigInput } from '../config/schema.ts';
 import { openDatabase } from '../db/client.ts';
-import { Client, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
+import { Client, PAGE_ORIGIN, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 import { parseEvents, readEvents } from '../test/sse.ts';
 
@@ -23,7 +23,7 @@ async function browser(app: TestApp['app'], baseUrl: string) {
   const call = (path: string, init: RequestInit = {}) =>
     fetch(`${baseUrl}${path}`, {
       ...init,
-      headers: { cookie, origin: baseUrl, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: { cookie, origin: PAGE_ORIGIN, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
   return { client, call };
 }
@@ -446,7 +446,7 @@ describe.each(testDatabases.filter((d) => d.name === 'postgres'))('two instances
       const onB = (path: string, init: RequestInit = {}) =>
         fetch(`${urls[1]}${path}`, {
           ...init,
-          headers: { cookie, origin: urls[1]!, 'content-type': 'application/json' },
+          headers: { cookie, origin: PAGE_ORIGIN, 'content-type': 'application/json' },
         });
 
       const response = await a.call('/api/chat', {

@@ -1,9 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
+import { Client, PAGE_ORIGIN, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
-
-const OWN_ORIGIN = 'http://localhost:3080';
 
 function errorOf(response: { statusCode: number; json(): unknown }) {
   return { status: response.statusCode, body: response.json() as { error: { code: string; fields?: unknown } } };
@@ -84,7 +82,7 @@ describe.each(testDatabases)('request guards on $name', (db) => {
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/chat',
-      headers: { origin: OWN_ORIGIN },
+      headers: { origin: PAGE_ORIGIN },
       payload: { nonsense: true },
     });
     expect(errorOf(response)).toEqual({

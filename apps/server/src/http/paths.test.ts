@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
+import { Client, PAGE_ORIGIN, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 import { isAmbiguousPath } from './paths.ts';
 
@@ -11,7 +11,7 @@ function rawRequest(base: string, method: string, path: string, body?: unknown) 
   const { hostname, port } = new URL(base);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers = {
-    origin: 'http://localhost:3080',
+    origin: PAGE_ORIGIN,
     ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
   };
   return new Promise<{ status: number; body: string }>((resolve, reject) => {

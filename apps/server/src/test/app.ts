@@ -5,6 +5,8 @@ import { openDatabase, type Database } from '../db/client.ts';
 import type { TestDatabase } from './databases.ts';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters';
+/** The origin of the app's pages under the default public URL: what a browser sends, whatever port a test listens on. */
+export const PAGE_ORIGIN = 'http://localhost:3080';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -85,7 +87,7 @@ export class Client {
     const response = await this.app.inject({
       remoteAddress: this.ip,
       ...options,
-      headers: { origin: 'http://localhost:3080', ...(cookie ? { cookie } : {}), ...options.headers },
+      headers: { origin: PAGE_ORIGIN, ...(cookie ? { cookie } : {}), ...options.headers },
     });
     for (const c of response.cookies as { name: string; value: string; maxAge?: number }[]) {
       if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);
