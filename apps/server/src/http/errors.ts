@@ -60,7 +60,9 @@ export function isDependencyDown(error: unknown): boolean {
     if (typeof e.code === 'string' && (DEPENDENCY_DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
     if (
       typeof e.message === 'string' &&
-      /connection terminated|PGlite is closed|timeout exceeded when trying to connect|Cannot use a pool after calling end/i.test(e.message)
+      /connection terminated|PGlite is closed|timeout exceeded when trying to connect|Cannot use a pool after calling end/i.test(
+        e.message,
+      )
     ) {
       return true;
     }
