@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { randomUUID } from 'node:crypto';
 import { createOpenAI } from '@ai-sdk/openai';
-import { buildApp } from '../apps/server/src/app.ts';
+import { signedInApp } from './signed-in-app.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase } from '../apps/server/src/db/client.ts';
 import { conversations, messages, users } from '../apps/server/src/db/schema.ts';
@@ -268,20 +268,7 @@ try {
   const database = await openDatabase({ kind: 'pglite' });
   await database.migrate();
   const config = configSchema.parse({ log: { level: 'silent' } });
-  const app = await buildApp({
-    config,
-    database,
-    secret: 'bench-secret-that-is-long-enough-000000',
-    web: null,
-    env: {},
-  });
-  const signUp = await app.inject({
-    method: 'POST',
-    url: '/api/auth/sign-up/email',
-    headers: { origin: 'http://localhost:3080' },
-    payload: { email: 'long@example.com', password: 'bench password', name: 'L' },
-  });
-  const cookie = signUp.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const { app, headers } = await signedInApp(database, config, 'long@example.com');
   const [user] = await database.db.select().from(users);
   console.log('\nOpening a conversation (GET /api/conversations/:id, whole tree)\n');
   console.log('| messages | median ms | p99 ms | response KB |');
@@ -309,7 +296,7 @@ try {
     let bytes = 0;
     for (let i = 0; i < 15; i += 1) {
       const t0 = performance.now();
-      const response = await app.inject({ url: `/api/conversations/${id}`, headers: { cookie } });
+      const response = await app.inject({ url: `/api/conversations/${id}`, headers });
       times.push(performance.now() - t0);
       bytes = response.rawPayload.length;
     }

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { clearMergeCache, encode } from 'gpt-tokenizer/encoding/o200k_base';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { buildApp } from '../apps/server/src/app.ts';
+import { signedInApp } from './signed-in-app.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase, type DatabaseTarget } from '../apps/server/src/db/client.ts';
 import { countTokens } from '../apps/server/src/providers/tokenizer.ts';
@@ -83,21 +83,7 @@ function print(title: string, rows: Row[]) {
 async function throughApp(target: DatabaseTarget, name: string): Promise<void> {
   const database = await openDatabase(target);
   await database.migrate();
-  const app = await buildApp({
-    config,
-    database,
-    secret: 'bench-secret-that-is-long-enough-000000',
-    web: null,
-    env: {},
-  });
-  const signUp = await app.inject({
-    method: 'POST',
-    url: '/api/auth/sign-up/email',
-    headers: { origin: 'http://localhost:3080' },
-    payload: { email: 'tokens@example.com', password: 'bench password', name: 'T' },
-  });
-  const cookie = signUp.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const headers = { cookie, origin: 'http://localhost:3080' };
+  const { app, headers } = await signedInApp(database, config, 'tokens@example.com');
   const { key } = (await app.inject({ method: 'POST', url: '/api/keys', headers, payload: { name: 'b' } })).json();
   const demo = { endpoint: 'tessera-demo', model: 'tessera-demo' };
   const send = (content: string, conversationId?: string, parentId: string | null = null) =>
