@@ -49,6 +49,58 @@ export const usageSchema = z.object({
 });
 export type MessageUsage = z.infer<typeof usageSchema>;
 
+/**
+ * Why a reply failed, as data: the web words it from `code` and these fields, in the reader's language;
+ * `message` is the server's English wording, for logs and API clients.
+ */
+export const replyErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** The provider's HTTP status, when it answered with one. */
+  status: z.number().int().optional(),
+  /** Seconds the provider asked to wait before retrying. */
+  retryAfterSeconds: z.number().optional(),
+  /** The provider's own reason (secrets masked), when it gave one. */
+  detail: z.string().optional(),
+  /** The call used the user's own API key (an endpoint with `apiKey: user_provided`). */
+  userKey: z.boolean().optional(),
+  /** How long the provider had been silent (PROVIDER_TIMEOUT). */
+  idleSeconds: z.number().optional(),
+});
+export type ReplyError = z.infer<typeof replyErrorSchema>;
+
+/**
+ * A message is an ordered list of parts. `text` is what the model wrote (as markdown); `reasoning` what
+ * it thought before or between answers (shown collapsed); `tool-call` / `tool-result` a tool the model
+ * asked for and its answer; `file` a file attached to the message; `citation` a source the answer quotes;
+ * `error` a step that failed inside a reply that went on (a reply that failed as a whole says so in
+ * `Message.error`). `Message.content` is the text parts joined: for search, titles and old clients.
+ */
+export const messagePartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('reasoning'), text: z.string() }),
+  z.object({ type: z.literal('tool-call'), toolCallId: z.string(), toolName: z.string(), input: z.unknown() }),
+  z.object({
+    type: z.literal('tool-result'),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    output: z.unknown(),
+    isError: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('file'), fileId: z.string(), name: z.string(), mediaType: z.string() }),
+  z.object({
+    type: z.literal('citation'),
+    sourceId: z.string(),
+    url: z.string().optional(),
+    title: z.string().optional(),
+  }),
+  z.object({ type: z.literal('error'), error: replyErrorSchema }),
+]);
+export type MessagePart = z.infer<typeof messagePartSchema>;
+export type MessagePartType = MessagePart['type'];
+/** The part kinds that grow token by token while a reply streams. */
+export type StreamedPartType = Extract<MessagePartType, 'text' | 'reasoning'>;
+
 export const messageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
@@ -58,8 +110,9 @@ export const messageSchema = z.object({
   parentId: z.string().nullable(),
   role: z.enum(['user', 'assistant']),
   content: z.string(),
+  parts: z.array(messagePartSchema),
   status: messageStatusSchema,
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: replyErrorSchema.nullable(),
   endpoint: z.string().nullable(),
   model: z.string().nullable(),
   usage: usageSchema.nullable(),
@@ -167,13 +220,21 @@ export const chatRequestSchema = z.discriminatedUnion('action', [
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 /**
- * Server-sent events of a generation, in order: `start`, then `delta`s, then one of `done` or `error`.
- * A reconnecting client gets `snapshot` (the message so far) instead of the deltas it missed.
+ * Server-sent events of a generation, in order: `start`, then `delta`s and `part`s, then one of `done` or
+ * `error`. A reconnecting client gets `snapshot` (the message so far, with its parts) instead of the
+ * events it missed.
+ *
+ * `delta` appends `text` to the part at `index` of the assistant message's parts; an index one past the
+ * end starts a new part of kind `part`. `part` sets the whole part at `index` (tool calls, results,
+ * citations: parts that arrive whole). `notice`: something the user should know about the reply that is
+ * not an error, e.g. its output limit was lowered to what the balance can pay (`maxOutputTokens`).
  */
 export type ChatEvent =
   | { type: 'start'; conversation: Conversation; userMessage: Message | null; assistantMessage: Message }
   | { type: 'snapshot'; message: Message }
-  | { type: 'delta'; text: string }
+  | { type: 'delta'; index: number; part: StreamedPartType; text: string }
+  | { type: 'part'; index: number; part: MessagePart }
+  | { type: 'notice'; code: 'OUTPUT_LIMIT_LOWERED'; maxOutputTokens: number; requested: number }
   | { type: 'done'; message: Message; balance: number | null }
-  | { type: 'error'; message: Message; error: { code: string; message: string } }
+  | { type: 'error'; message: Message; error: ReplyError }
   | { type: 'title'; conversationId: string; title: string };

@@ -7,3 +7,4 @@ export * from './chat.ts';
 export * from './payments.ts';
 export * from './provider-keys.ts';
 export * from './presets.ts';
+export * from './parts.ts';

@@ -34,6 +34,7 @@ export function toMessage(row: MessageRow): Message {
     parentId: row.parentId,
     role: row.role as Message['role'],
     content: row.content,
+    parts: row.parts,
     status: row.status as Message['status'],
     error: (row.error as Message['error']) ?? null,
     endpoint: row.endpoint,

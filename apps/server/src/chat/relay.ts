@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ChatEvent } from '@tessera/shared';
+import { appendToPart, type ChatEvent, type MessagePart } from '@tessera/shared';
 import type { Run } from './run.ts';
 
 /** How long deltas gather before they are appended to the reply's Redis stream. */
@@ -10,7 +10,7 @@ const KEEP_SECONDS = 120;
 const LIVE_SECONDS = 180;
 const BLOCK_MS = 5_000;
 
-type Entry = { type: 'base'; text: string } | { type: 'end' } | ChatEvent;
+type Entry = { type: 'base'; parts: MessagePart[] } | { type: 'end' } | ChatEvent;
 
 const keyOf = (messageId: string) => `tessera:reply:${messageId}`;
 
@@ -44,19 +44,23 @@ export function createReplyRelay(redis: Redis) {
     /** Records a run's events from now on; call before the run starts. */
     attach(run: Run): void {
       const id = run.messageId;
-      let pending = '';
+      let pending: Extract<ChatEvent, { type: 'delta' }> | null = null;
       let timer: NodeJS.Timeout | null = null;
       const flush = () => {
         timer = null;
-        if (pending === '') return;
-        append(id, { type: 'delta', text: pending });
-        pending = '';
+        if (pending === null) return;
+        append(id, pending);
+        pending = null;
       };
-      append(id, { type: 'base', text: run.text });
+      append(id, { type: 'base', parts: structuredClone(run.parts) });
       run.subscribe(
         (event) => {
           if (event.type === 'delta') {
-            pending += event.text;
+            if (pending && pending.index === event.index) pending.text += event.text;
+            else {
+              flush();
+              pending = { ...event };
+            }
             timer ??= setTimeout(flush, BATCH_MS);
             return;
           }
@@ -73,19 +77,19 @@ export function createReplyRelay(redis: Redis) {
     },
 
     /**
-     * Follows a reply generated on another instance: `snapshot(text)` once with the text so far,
+     * Follows a reply generated on another instance: `snapshot(parts)` once with the parts so far,
      * then its events. Resolves false (having sent nothing) when Redis holds no stream for it.
      */
     async follow(
       messageId: string,
-      snapshot: (text: string) => void,
+      snapshot: (parts: MessagePart[]) => void,
       send: (event: ChatEvent) => void,
       closed: Promise<void>,
     ): Promise<boolean> {
       const key = keyOf(messageId);
       const history = entriesOf((await writer.xrange(key, '-', '+')) as [string, string[]][]);
       if (history.length === 0) return false;
-      let text = '';
+      let parts: MessagePart[] = [];
       let lastId = '0';
       let sentSnapshot = false;
       let ended = false;
@@ -94,12 +98,14 @@ export function createReplyRelay(redis: Redis) {
         if (entry.type === 'end') {
           ended = true;
         } else if (entry.type === 'base') {
-          text = entry.text;
+          parts = entry.parts;
         } else if (entry.type === 'delta' && !sentSnapshot) {
-          text += entry.text;
+          appendToPart(parts, entry.index, entry.part, entry.text);
+        } else if (entry.type === 'part' && !sentSnapshot) {
+          parts[entry.index] = entry.part;
         } else {
           if (!sentSnapshot) {
-            snapshot(text);
+            snapshot(parts);
             sentSnapshot = true;
           }
           send(entry);
@@ -107,7 +113,7 @@ export function createReplyRelay(redis: Redis) {
       };
       for (const item of history) handle(item);
       if (!sentSnapshot) {
-        snapshot(text);
+        snapshot(parts);
         sentSnapshot = true;
       }
       if (ended) return true;

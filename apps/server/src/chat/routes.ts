@@ -12,7 +12,10 @@ import {
   idParamSchema,
   messageSchema,
   modelsResponseSchema,
+  textOf,
   updateConversationSchema,
+  type Message,
+  type MessagePart,
 } from '@tessera/shared';
 import { requireChatAccess, requireUser } from '../auth/guard.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -30,6 +33,11 @@ export interface ChatRouteDeps {
   providers: ProviderRegistry;
   /** Shares replies with other instances through Redis, when there is one. */
   relay: ReplyRelay | null;
+}
+
+/** A reply still being written, as a reconnecting client first sees it. */
+function streamingSnapshot(message: Parameters<typeof toMessage>[0], parts: MessagePart[]): Message {
+  return { ...toMessage(message), parts, content: textOf(parts), status: 'streaming' };
 }
 
 const messageIdParams = z.object({ messageId: z.string().min(1).max(100) });
@@ -189,7 +197,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
       const sse = openSse(request, reply);
       const run = chat.runs.get(message.id);
       if (run && !run.finished) {
-        sse.send({ type: 'snapshot', message: { ...toMessage(message), content: run.text, status: 'streaming' } });
+        sse.send({ type: 'snapshot', message: streamingSnapshot(message, run.parts) });
         const unsubscribe = run.subscribe(sse.send, sse.end);
         await sse.closed;
         unsubscribe();
@@ -199,8 +207,7 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
       if (relay) {
         const followed = await relay.follow(
           message.id,
-          (text) =>
-            sse.send({ type: 'snapshot', message: { ...toMessage(message), content: text, status: 'streaming' } }),
+          (parts) => sse.send({ type: 'snapshot', message: streamingSnapshot(message, parts) }),
           sse.send,
           sse.closed,
         );
@@ -219,7 +226,8 @@ export async function chatRoutes(app: FastifyInstance, { store, chat, providers,
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         const { message: fresh } = await store.ownedMessage(request.user!.id, message.id);
         const next = toMessage(fresh);
-        if (next.content !== last.content && next.status === 'streaming') sse.send({ type: 'snapshot', message: next });
+        if (next.status === 'streaming' && JSON.stringify(next.parts) !== JSON.stringify(last.parts))
+          sse.send({ type: 'snapshot', message: next });
         last = next;
       }
       if (last.status === 'error')

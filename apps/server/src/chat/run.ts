@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@tessera/shared';
+import { appendToPart, type ChatEvent, type MessagePart } from '@tessera/shared';
 
 export type RunListener = (event: ChatEvent) => void;
 
@@ -7,7 +7,8 @@ export type RunListener = (event: ChatEvent) => void;
  * clients subscribe and unsubscribe (reloads, second tabs) without affecting it.
  */
 export class Run {
-  text = '';
+  /** The assistant message's parts so far (a reconnect's snapshot). */
+  parts: MessagePart[] = [];
   finished = false;
   readonly abort = new AbortController();
   private listeners = new Set<RunListener>();
@@ -34,7 +35,8 @@ export class Run {
   }
 
   emit(event: ChatEvent): void {
-    if (event.type === 'delta') this.text += event.text;
+    if (event.type === 'delta') appendToPart(this.parts, event.index, event.part, event.text);
+    else if (event.type === 'part') this.parts[event.index] = event.part;
     for (const listener of this.listeners) listener(event);
   }
 

@@ -3,7 +3,14 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { generateText, type LanguageModelUsage, type ModelMessage } from 'ai';
 import { and, eq, getTableColumns, lt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ChatEvent, ChatRequest, Message, MessageUsage, ModelParams } from '@tessera/shared';
+import {
+  textParts,
+  type ChatEvent,
+  type ChatRequest,
+  type Message,
+  type MessageUsage,
+  type ModelParams,
+} from '@tessera/shared';
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, DEFAULT_TITLE, messages } from '../db/schema.ts';
@@ -246,6 +253,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
       parentId,
       role,
       content: '',
+      parts: [],
       status: role === 'assistant' ? 'streaming' : 'complete',
       error: null,
       endpoint: null,
@@ -371,7 +379,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     }
 
     const run = new Run(p.assistant.id, user.id, p.conversationId);
-    run.text = p.prefix;
+    run.parts = textParts(p.prefix);
     runs.add(run);
     const startEvent: ChatEvent = {
       type: 'start',
@@ -451,7 +459,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
             if (p.answersAnew && needsSpace(p.prefix, text)) text = ` ${text}`;
           }
           newText += text;
-          run.emit({ type: 'delta', text });
+          run.emit({ type: 'delta', index: 0, part: 'text', text });
         } else if (part.type === 'finish') {
           finishReason = part.finishReason;
           measured = part.usage;
@@ -516,6 +524,7 @@ export function createChatService({ db, databaseKind, store, ledger, providers, 
     const status = error ? 'error' : stopped ? 'stopped' : 'complete';
     const final = {
       content: p.prefix + newText,
+      parts: textParts(p.prefix + newText),
       status,
       error,
       usage: {

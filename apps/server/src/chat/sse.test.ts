@@ -12,30 +12,34 @@ describe('server-sent events', () => {
   beforeAll(async () => {
     app.get('/events', async (request, reply) => {
       const sse = openSse(request, reply);
-      // Three tokens in one tick, then one alone, then two more right before the final event.
-      for (const text of ['Hel', 'lo', ',']) sse.send({ type: 'delta', text });
+      const text = (t: string): ChatEvent => ({ type: 'delta', index: 1, part: 'text', text: t });
+      // Reasoning then text in one tick, then one token alone, then two more right before the final event.
+      sse.send({ type: 'delta', index: 0, part: 'reasoning', text: 'Think' });
+      sse.send({ type: 'delta', index: 0, part: 'reasoning', text: 'ing' });
+      for (const t of ['Hel', 'lo', ',']) sse.send(text(t));
       await tick();
-      sse.send({ type: 'delta', text: ' wor' });
+      sse.send(text(' wor'));
       await tick();
-      sse.send({ type: 'delta', text: 'ld' });
-      sse.send({ type: 'delta', text: '!' });
+      sse.send(text('ld'));
+      sse.send(text('!'));
       sse.send({ type: 'done', message, balance: null });
-      sse.send({ type: 'delta', text: ' (late)' });
+      sse.send(text(' (late)'));
       sse.end();
-      sse.send({ type: 'delta', text: ' (after the end)' });
+      sse.send(text(' (after the end)'));
     });
     await app.ready();
   });
   afterAll(() => app.close());
 
-  it('sends the deltas of one tick as one event, in order with the others, and nothing after end', async () => {
+  it('sends the deltas of one part in one tick as one event, in order with the others, and nothing after end', async () => {
     const response = await app.inject({ url: '/events' });
     expect(parseEvents(response.body)).toEqual([
-      { type: 'delta', text: 'Hello,' },
-      { type: 'delta', text: ' wor' },
-      { type: 'delta', text: 'ld!' },
+      { type: 'delta', index: 0, part: 'reasoning', text: 'Thinking' },
+      { type: 'delta', index: 1, part: 'text', text: 'Hello,' },
+      { type: 'delta', index: 1, part: 'text', text: ' wor' },
+      { type: 'delta', index: 1, part: 'text', text: 'ld!' },
       { type: 'done', message, balance: null },
-      { type: 'delta', text: ' (late)' },
+      { type: 'delta', index: 1, part: 'text', text: ' (late)' },
     ]);
   });
 });

@@ -36,22 +36,22 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   raw.on('close', finish);
   raw.on('error', finish);
   // Events arriving in the same tick go out in one write instead of one syscall each, and the
-  // deltas among them as one `delta` event: a provider's network read often carries many tokens,
-  // and clients only append delta text. Under load this saves most of the per-token JSON and SSE
-  // work here and in the browser; a lone token still goes out at once.
+  // deltas to one part among them as one `delta` event: a provider's network read often carries many
+  // tokens, and clients only append delta text. Under load this saves most of the per-token JSON and
+  // SSE work here and in the browser; a lone token still goes out at once.
   let corked = false;
-  let pending = '';
+  let pending: Extract<ChatEvent, { type: 'delta' }> | null = null;
   const writeEvent = (event: ChatEvent) => raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   const flushDeltas = () => {
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    writeEvent({ type: 'delta', text });
+    if (pending === null) return;
+    const delta = pending;
+    pending = null;
+    writeEvent(delta);
   };
   const uncork = () => {
     corked = false;
     if (open) flushDeltas();
-    else pending = '';
+    else pending = null;
     raw.uncork();
   };
   return {
@@ -63,7 +63,12 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
         process.nextTick(uncork);
       }
       if (event.type === 'delta') {
-        pending += event.text;
+        if (pending && pending.index === event.index) {
+          pending.text += event.text;
+          return;
+        }
+        flushDeltas();
+        pending = { ...event };
         return;
       }
       flushDeltas();

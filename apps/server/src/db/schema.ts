@@ -14,6 +14,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { API_KEY_SCOPES } from '@tessera/shared/constants';
+import type { MessagePart } from '@tessera/shared';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -230,7 +231,9 @@ export const messages = pgTable(
       .references(() => conversations.id, { onDelete: 'cascade' }),
     parentId: text('parent_id'),
     role: text('role').notNull(),
+    /** The text parts joined (search, titles, old clients); `parts` is the message itself. */
     content: text('content').notNull().default(''),
+    parts: jsonb('parts').$type<MessagePart[]>().notNull().default([]),
     status: text('status').notNull().default('complete'),
     error: jsonb('error'),
     endpoint: text('endpoint'),

@@ -11,6 +11,7 @@ function msg(id: string, parentId: string | null, role: Message['role'] = 'user'
     parentId,
     role,
     content: id,
+    parts: [{ type: 'text', text: id }],
     status: 'complete',
     error: null,
     endpoint: null,
