@@ -27,6 +27,7 @@ import { billingRoutes } from './billing/routes.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
 import { createChatService, type ChatService } from './chat/service.ts';
+import { createReplyBilling } from './billing/replies.ts';
 import { chatRoutes } from './chat/routes.ts';
 import { createReplyRelay } from './chat/relay.ts';
 import { openAIRoutes } from './openai-api/routes.ts';
@@ -164,18 +165,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(billingRoutes, { ledger, billing: config.billing });
   const providers = createProviderRegistry(config, options.env ?? process.env);
   const store = createConversationStore(database.db);
+  const replyBilling = createReplyBilling(ledger, config.billing.enabled);
   const chat = createChatService({
     db: database.db,
     databaseKind: database.kind,
     store,
     ledger,
+    billing: replyBilling,
     providers,
     config,
     log: app.log,
   });
   const relay = redis ? createReplyRelay(redis) : null;
   await app.register(chatRoutes, { store, chat, providers, relay });
-  await app.register(openAIRoutes, { providers, ledger, config });
+  await app.register(openAIRoutes, { providers, billing: replyBilling, config });
   await app.register(providerKeyRoutes, { db: database.db, secret, providers });
   await app.register(presetRoutes, { db: database.db });
   const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;

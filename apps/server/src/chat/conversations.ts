@@ -176,7 +176,7 @@ export function createConversationStore(db: Db) {
         db,
         sql`select coalesce(json_agg(json_build_object(
               'id', id, 'conversationId', conversation_id, 'parentId', parent_id, 'role', role, 'content', content,
-              'status', status, 'error', error, 'endpoint', endpoint, 'model', model, 'usage', usage, 'cost', cost,
+              'parts', parts, 'status', status, 'error', error, 'endpoint', endpoint, 'model', model, 'usage', usage, 'cost', cost,
               'finishReason', finish_reason, 'ttftMs', ttft_ms, 'durationMs', duration_ms,
               'createdAt', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
             ) order by created_at, id), '[]')::text as json

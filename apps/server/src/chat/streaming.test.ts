@@ -371,6 +371,49 @@ describe.each(testDatabases)('paying for replies on $name', (db) => {
     }
   });
 
+  it('lowers the output limit of a reply to what the balance covers, and says so in a notice', async () => {
+    const fake = await startFakeLlm({ defaults: { tokens: 20 } });
+    const config: ConfigInput = {
+      chat: { titles: false, maxOutputTokens: 1_000 },
+      billing: { startBalance: 0, prices: { 'gpt-4o-mini': { input: 1, output: 10 } } },
+      endpoints: fakeEndpoint(fake.url),
+    };
+    const t = await startTestApp(db, config, { env: {} });
+    try {
+      const client = new Client(t.app);
+      await client.signUp(uniqueEmail());
+      const user = (await client.me()).json();
+      // A full reply holds ~10,150 credits; 5,150 covers the prompt and about 500 output tokens.
+      const ledger = createLedger(t.database.db, configSchema.parse(config).billing);
+      await ledger.adjust({ userId: user.id, amount: 5_150, kind: 'grant', key: `test-${user.id}` });
+      const response = await client.request({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { action: 'send', parentId: null, content: 'Hi', ...target },
+      });
+      const events = parseEvents(response.body);
+      const notice = events.find((e) => e.type === 'notice') as Extract<ChatEvent, { type: 'notice' }>;
+      expect(notice).toMatchObject({ code: 'OUTPUT_LIMIT_LOWERED', requested: 1_000 });
+      expect(notice.maxOutputTokens).toBeGreaterThan(400);
+      expect(notice.maxOutputTokens).toBeLessThan(515);
+      expect((fake.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(notice.maxOutputTokens);
+      expect(events.at(-1)!.type).toBe('done');
+
+      // A balance that covers the whole reply gets no notice.
+      await ledger.adjust({ userId: user.id, amount: 100_000, kind: 'grant', key: `more-${user.id}` });
+      const full = await client.request({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { action: 'send', parentId: null, content: 'Hi', ...target },
+      });
+      expect(parseEvents(full.body).map((e) => e.type)).not.toContain('notice');
+      expect((fake.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(1_000);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+
   it('finishes and bills a reply whose server died mid-way', async () => {
     const t = await startTestApp(db, { billing: { startBalance: 100_000 }, endpoints: [] }, { env: {} });
     try {
