@@ -100,16 +100,12 @@ describe.each(testDatabases)('streams that outlive their connection on $name', (
     const start = (await readEvents(response).next()).value as Extract<ChatEvent, { type: 'start' }>;
     controller.abort();
     const id = start.assistantMessage.id;
-    let message;
-    for (let i = 0; i < 100; i += 1) {
-      message = (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` }))
+    const saved = async () =>
+      (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` }))
         .json()
         .messages.find((m: { id: string }) => m.id === id);
-      if (message.status !== 'streaming') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(message).toMatchObject({ status: 'complete', usage: { outputTokens: 60 } });
-    expect(message.cost).toBeGreaterThan(0);
+    await expect.poll(saved, { timeout: 10_000 }).toMatchObject({ status: 'complete', usage: { outputTokens: 60 } });
+    expect((await saved()).cost).toBeGreaterThan(0);
   });
 
   it('stops on request, keeps the partial answer marked stopped, and bills only what was generated', async () => {
@@ -259,19 +255,16 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
 
     const load = async () =>
       (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` })).json();
-    let title = (await load()).conversation.title;
-    for (let i = 0; i < 50 && title === 'New chat'; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      title = (await load()).conversation.title;
-    }
-    expect(title).not.toBe('New chat');
-    let spends: { description: string | null; amount: number }[] = [];
-    for (let i = 0; i < 20 && spends.length < 2; i += 1) {
-      const { items } = (await client.request({ method: 'GET', url: '/api/transactions?kind=spend&limit=10' })).json();
-      spends = items;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(spends.map((r) => r.description).sort()).toEqual(['Conversation title', 'Reply']);
+    await expect.poll(async () => (await load()).conversation.title, { timeout: 10_000 }).not.toBe('New chat');
+    const spends = async () =>
+      (
+        (await client.request({ method: 'GET', url: '/api/transactions?kind=spend&limit=10' })).json().items as {
+          description: string | null;
+        }[]
+      )
+        .map((r) => r.description)
+        .sort();
+    await expect.poll(spends).toEqual(['Conversation title', 'Reply']);
     expect(await createLedger(t.database.db, configSchema.parse({}).billing).verify()).toEqual([]);
   });
 
