@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENDPOINT_KINDS, MODEL_PARAM_LIMITS as LIMITS } from './constants.ts';
+import { ENDPOINT_KINDS, MESSAGE_ROLES, MESSAGE_STATUSES, MODEL_PARAM_LIMITS as LIMITS } from './constants.ts';
 
 export const endpointKindSchema = z.enum(ENDPOINT_KINDS);
 export type EndpointKind = z.infer<typeof endpointKindSchema>;
@@ -101,14 +101,14 @@ export type MessagePartType = MessagePart['type'];
 /** The part kinds that grow token by token while a reply streams. */
 export type StreamedPartType = Extract<MessagePartType, 'text' | 'reasoning'>;
 
-export const messageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
+export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 export const messageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
   parentId: z.string().nullable(),
-  role: z.enum(['user', 'assistant']),
+  role: z.enum(MESSAGE_ROLES),
   content: z.string(),
   parts: z.array(messagePartSchema),
   status: messageStatusSchema,

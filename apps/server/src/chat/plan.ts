@@ -151,7 +151,7 @@ export function createPlanner({ store, providers, config }: PlannerDeps) {
         answersAnew: false,
         history: [...toModelMessages(history), { role: 'user', content: request.content }],
         system: request.systemPrompt ?? existing?.systemPrompt ?? undefined,
-        params: { ...resolved.defaults, ...((existing?.params ?? {}) as ModelParams), ...request.params },
+        params: { ...resolved.defaults, ...existing?.params, ...request.params },
         resolved,
         // A conversation whose title never came (a failed first reply, a failed title) is named on a later send.
         wantsTitle: !existing || (!existing.titleSet && existing.title === DEFAULT_TITLE),
@@ -169,7 +169,7 @@ export function createPlanner({ store, providers, config }: PlannerDeps) {
     const resolved = await providers.resolve(endpointId, modelId, user.id);
     const params = {
       ...resolved.defaults,
-      ...(conversation.params as ModelParams),
+      ...conversation.params,
       ...(request.action === 'regenerate' ? request.params : {}),
     };
     const common = {

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { textOf, type ChatEvent, type ChatRequest, type Message, type MessageUsage } from '@tessera/shared';
+import { textOf, type ChatEvent, type ChatRequest, type Message } from '@tessera/shared';
 import type { Config } from '../config/schema.ts';
 import type { Ledger } from '../billing/ledger.ts';
 import { addUsage } from '../billing/pricing.ts';
@@ -197,7 +197,7 @@ export function createChatService({
       parts: outcome.parts,
       status: error ? 'error' : stopped ? 'stopped' : 'complete',
       error,
-      usage: addUsage((previous.usage as MessageUsage | null) ?? { inputTokens: 0, outputTokens: 0 }, usage),
+      usage: addUsage(previous.usage ?? { inputTokens: 0, outputTokens: 0 }, usage),
       cost: charged === null ? previous.cost : (previous.cost ?? 0) + charged,
       finishReason: error ? 'error' : stopped ? 'stopped' : outcome.finishReason,
       ttftMs: previous.ttftMs ?? outcome.ttftMs,
