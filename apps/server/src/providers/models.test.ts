@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeLlm, type FakeLlm, type RecordedRequest } from '../../../../tools/fake-llm/server.ts';
 import { configSchema, type ConfigInput, type EndpointConfig } from '../config/schema.ts';
-import { createProviderRegistry, isOpenAIChatModel, type ProviderRegistryOptions } from './registry.ts';
+import { isOpenAIChatModel } from './listing.ts';
+import { createProviderRegistry, type ProviderRegistryOptions } from './registry.ts';
 
 function registry(endpoints: NonNullable<ConfigInput['endpoints']>, options: ProviderRegistryOptions = {}) {
   return createProviderRegistry(configSchema.parse({ chat: { demo: 'off' }, endpoints }), {}, options);
