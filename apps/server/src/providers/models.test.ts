@@ -295,3 +295,57 @@ describe('a model listing that fails', () => {
     expect(performance.now() - started).toBeLessThan(100);
   });
 });
+
+describe('model lists fetched with a user’s own key', () => {
+  let fake: FakeLlm;
+  beforeAll(async () => {
+    fake = await startFakeLlm({ models: ['alpha', 'beta'] });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('asks with the key from the store it is given, per user and key, and keeps each answer a minute', async () => {
+    let clock = 1_000_000;
+    const keys = new Map([['alice', 'key-alice']]);
+    const userKeys: ProviderRegistryOptions['userKeys'] = {
+      async get(userId) {
+        const apiKey = keys.get(userId);
+        return apiKey ? { status: 'set', apiKey, hint: '', updatedAt: new Date(0) } : { status: 'none' };
+      },
+    };
+    const providers = registry(
+      [
+        {
+          id: 'byok',
+          kind: 'openai-compatible',
+          baseURL: `${fake.url}/v1`,
+          apiKey: 'user_provided',
+          fetch: true,
+          models: ['configured'],
+        },
+      ],
+      { now: () => clock, userKeys },
+    );
+    const modelsFor = async (userId: string) => (await providers.list(userId))[0]!;
+    const keysAsked = () => fake.requests.filter((r) => r.protocol === 'models').map((r) => r.apiKey);
+
+    // Without a key of their own a user sees the configured models, and nobody is asked.
+    expect(await modelsFor('bob')).toMatchObject({ userKey: 'required', models: [{ id: 'configured' }] });
+    expect(keysAsked()).toEqual([]);
+
+    const listed = ['alpha', 'beta', 'configured'];
+    expect((await modelsFor('alice')).models.map((m) => m.id)).toEqual(listed);
+    clock += 59_000;
+    expect((await modelsFor('alice')).models.map((m) => m.id)).toEqual(listed);
+    expect(keysAsked()).toEqual(['key-alice']);
+
+    // A new key is asked at once; an answer older than a minute is asked again.
+    keys.set('alice', 'key-alice-2');
+    await modelsFor('alice');
+    expect(keysAsked()).toEqual(['key-alice', 'key-alice-2']);
+    clock += 61_000;
+    await modelsFor('alice');
+    expect(keysAsked()).toEqual(['key-alice', 'key-alice-2', 'key-alice-2']);
+  });
+});

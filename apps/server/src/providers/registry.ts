@@ -102,6 +102,11 @@ function keyRequired(endpoint: EndpointConfig, key: UserKey): AppError {
 }
 
 export interface ProviderRegistryOptions {
+  /**
+   * Where the keys of `apiKey: user_provided` endpoints come from: the same store the provider-keys routes save
+   * into. Without one, no user has a key, and such endpoints offer their configured models and refuse to answer.
+   */
+  userKeys?: Pick<UserKeyStore, 'get'> | null;
   /** Where `discoverOllama` looks (default http://127.0.0.1:11434). */
   ollamaUrl?: string;
   /** How long one model listing may take (default 5 s). */
@@ -118,7 +123,7 @@ export function createProviderRegistry(
 ) {
   const fromFile = new Set(config.endpoints.map((e) => e.id));
   const endpoints = [...config.endpoints, ...endpointsFromEnv(env).filter((e) => !fromFile.has(e.id))];
-  let userKeys: UserKeyStore | null = null;
+  const userKeys = options.userKeys ?? null;
   const models = createModelLists({ timeoutMs: options.modelListTimeoutMs, now: options.now });
   const prices = createPrices(config);
 
@@ -142,11 +147,6 @@ export function createProviderRegistry(
   }
 
   return {
-    /** Where the keys of `apiKey: user_provided` endpoints come from (the provider-keys routes attach it). */
-    useUserKeys(store: UserKeyStore): void {
-      userKeys = store;
-    },
-
     /** The endpoints whose users bring their own key. */
     userProvidedEndpoints(): EndpointConfig[] {
       return endpoints.filter(isUserProvided);
