@@ -273,26 +273,24 @@ describe('a model listing that fails', () => {
     expect(fake.requests.at(-1)!.status).toBe(200);
   });
 
-  it('answers at once after a host that hangs timed out once, with one listing for simultaneous requests', async () => {
-    fake.modelList.delayMs = 10_000;
+  it('gives up on a host that hangs, then answers from its configured list without asking again', async () => {
+    // The host never answers (the fake waits until the client gives up): only the listing timeout ends the wait.
+    fake.modelList.delayMs = 60_000;
     const providers = registry(
       [{ id: 'slow', kind: 'openai', baseURL: `${fake.url}/v1`, apiKey: 'k', fetch: true, models: ['gpt-4o'] }],
-      { modelListTimeoutMs: 200 },
+      { modelListTimeoutMs: 50 },
     );
-    let started = performance.now();
     const first = await Promise.all([modelsOf(providers), modelsOf(providers), modelsOf(providers)]);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     expect(first).toEqual(Array(3).fill({ slow: ['gpt-4o'] }));
+    // Simultaneous requests shared one listing, and it ended with nothing answered: the client gave up.
     expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.status).toBe(0);
 
-    started = performance.now();
+    // The failure is remembered, so neither /api/models nor the chat path (which checks the model against the
+    // same list) asks the hanging host again — asking would mean waiting for the timeout once more.
     expect(await modelsOf(providers)).toEqual({ slow: ['gpt-4o'] });
-    expect(performance.now() - started).toBeLessThan(100);
-    expect(fake.requests).toHaveLength(1);
-    // The chat path checks the model against the same cached list, so it does not wait either.
-    started = performance.now();
     await expect(providers.resolve('slow', 'gpt-4o')).resolves.toMatchObject({ modelId: 'gpt-4o' });
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(fake.requests).toHaveLength(1);
   });
 });
 
