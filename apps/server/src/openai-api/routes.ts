@@ -13,7 +13,13 @@ import { estimatePromptTokens } from '../providers/tokenizer.ts';
 import { describeProviderError } from '../chat/provider-errors.ts';
 import { runReply, usageOf } from '../chat/pipeline.ts';
 import { isUserProvided } from '../providers/user-keys.ts';
-import { chatCompletionRequestSchema, FINISH_REASONS, type ChatCompletionRequest } from './schema.ts';
+import {
+  chatCompletionRequestSchema,
+  chatCompletionSchema,
+  FINISH_REASONS,
+  modelListSchema,
+  type ChatCompletionRequest,
+} from './schema.ts';
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -144,23 +150,28 @@ export async function openAIRoutes(app: FastifyInstance, { providers, billing, c
     );
   }
 
-  api.get('/v1/models', { schema: { tags: ['openai'], summary: 'Models, OpenAI style' } }, async (request) => {
-    const endpoints = await providers.list(request.user!.id);
-    return {
-      object: 'list',
-      data: endpoints.flatMap((e) =>
-        e.models.map((m) => ({ id: `${e.id}/${m.id}`, object: 'model', created: 0, owned_by: e.name })),
-      ),
-    };
-  });
+  api.get(
+    '/v1/models',
+    { schema: { tags: ['openai'], summary: 'Models, OpenAI style', response: { 200: modelListSchema } } },
+    async (request) => {
+      const endpoints = await providers.list(request.user!.id);
+      return {
+        object: 'list' as const,
+        data: endpoints.flatMap((e) =>
+          e.models.map((m) => ({ id: `${e.id}/${m.id}`, object: 'model' as const, created: 0, owned_by: e.name })),
+        ),
+      };
+    },
+  );
 
   api.post(
     '/v1/chat/completions',
     {
       schema: {
         tags: ['openai'],
-        summary: 'Chat Completions, OpenAI style, billed to the key owner',
+        summary: 'Chat Completions, OpenAI style, billed to the key owner (stream: true answers server-sent chunks)',
         body: chatCompletionRequestSchema,
+        response: { 200: chatCompletionSchema },
       },
     },
     async (request, reply) => {
@@ -248,13 +259,13 @@ export async function openAIRoutes(app: FastifyInstance, { providers, billing, c
         const usage = usageOf(outcome.steps) ?? { inputTokens: promptTokens, outputTokens: 0 };
         return {
           id,
-          object: 'chat.completion',
+          object: 'chat.completion' as const,
           created,
           model,
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', ...contentOf(outcome.parts) },
+              message: { role: 'assistant' as const, ...contentOf(outcome.parts) },
               finish_reason: FINISH_REASONS[outcome.finishReason ?? 'stop'] ?? 'stop',
               logprobs: null,
             },

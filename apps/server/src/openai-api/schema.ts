@@ -29,3 +29,38 @@ export const FINISH_REASONS: Record<string, string> = {
   'content-filter': 'content_filter',
   'tool-calls': 'tool_calls',
 };
+
+/** What `GET /v1/models` answers. */
+export const modelListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() })),
+});
+
+const usageSchema = z.object({
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+  completion_tokens_details: z.object({ reasoning_tokens: z.number().int() }).optional(),
+  prompt_tokens_details: z.object({ cached_tokens: z.number().int() }).optional(),
+});
+
+/** A non-streaming `POST /v1/chat/completions` answer (a streaming one is chunks of the same fields). */
+export const chatCompletionSchema = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number().int(),
+  model: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.number().int(),
+      message: z.object({
+        role: z.literal('assistant'),
+        content: z.string(),
+        reasoning_content: z.string().optional(),
+      }),
+      finish_reason: z.string(),
+      logprobs: z.null(),
+    }),
+  ),
+  usage: usageSchema,
+});
