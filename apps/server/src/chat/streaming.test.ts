@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { ChatEvent, Message } from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
@@ -235,14 +235,20 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
   });
 
   it('bills and writes a title that comes after its reply on its own', async () => {
-    const { call, client } = await browser(t.app, baseUrl);
-    // The reply stops after 2 tokens; the title (up to 24 tokens at 150 ms each) outlasts the wait for it.
+    // No wait for the title: the reply (2 tokens) ends long before its title (24 tokens at 20 ms each).
+    const late = await startTestApp(
+      db,
+      { billing: { startBalance: 10_000_000 }, chat: { titleWaitMs: 0 }, endpoints: fakeEndpoint(fake.url) },
+      { env: {} },
+    );
+    onTestFinished(() => late.close());
+    const { call, client } = await browser(late.app, await late.app.listen({ port: 0, host: '127.0.0.1' }));
     const response = await call('/api/chat', {
       method: 'POST',
       body: JSON.stringify({
         action: 'send',
         parentId: null,
-        content: 'A slow title [[fake tokens=24 delayMs=150]]',
+        content: 'A slow title [[fake tokens=24 delayMs=20]]',
         params: { maxOutputTokens: 2 },
         ...target,
       }),
@@ -265,7 +271,7 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
         .map((r) => r.description)
         .sort();
     await expect.poll(spends).toEqual(['Conversation title', 'Reply']);
-    expect(await createLedger(t.database.db, configSchema.parse({}).billing).verify()).toEqual([]);
+    expect(await createLedger(late.database.db, configSchema.parse({}).billing).verify()).toEqual([]);
   });
 
   it('keeps a title the user sets while the first reply streams', async () => {

@@ -10,8 +10,6 @@ import type { ReplyPlan } from './plan.ts';
 import type { ReplyStore } from './reply-store.ts';
 
 const TITLE_MAX_TOKENS = 24;
-/** How long a reply's end waits for its title (asked for at the same time, usually long done). */
-const TITLE_GRACE_MS = 3_000;
 const DESCRIPTION = 'Conversation title';
 
 export interface Title {
@@ -76,13 +74,13 @@ export function createTitler({ billing, store, config, log }: TitlerDeps) {
     },
 
     /**
-     * Waits for the title after the reply has ended, for a short while, so it is settled and saved with
-     * the reply; undefined when it is slower than that (null: it failed).
+     * Waits for the title after the reply has ended, for a short while (`chat.titleWaitMs`), so it is
+     * settled and saved with the reply; undefined when it is slower than that (null: it failed).
      */
     async awaitBriefly(titling: Promise<Title | null>): Promise<Title | null | undefined> {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), TITLE_GRACE_MS);
+        timer = setTimeout(() => resolve(undefined), config.chat.titleWaitMs);
       });
       try {
         return await Promise.race([titling, late]);

@@ -176,6 +176,11 @@ export const configSchema = z.strictObject({
       /** Reply length limit when neither the request nor the endpoint sets one. */
       maxOutputTokens: z.coerce.number().int().positive().default(4096),
       titles: booleanish.default(true),
+      /**
+       * How long a finished reply waits for its conversation's title (asked for alongside it) so both
+       * are settled and saved together; a slower title is billed and saved on its own when it comes.
+       */
+      titleWaitMs: z.coerce.number().int().min(0).max(60_000).default(3_000),
       /** Abort a reply when the provider sends nothing for this long. */
       idleTimeoutSeconds: z.coerce.number().positive().default(90),
       defaultEndpoint: z.string().optional(),
