@@ -173,7 +173,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: database.db,
     databaseKind: database.kind,
     store,
-    ledger,
     billing: replyBilling,
     providers,
     config,

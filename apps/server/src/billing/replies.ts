@@ -73,6 +73,32 @@ export function createReplyBilling(ledger: Ledger, enabled: boolean) {
   }
 
   return {
+    /** Holds older than `olderThanMs` that nobody settled: their process may have died. */
+    staleHolds: (olderThanMs: number) => ledger.staleReservations(olderThanMs),
+
+    /**
+     * Settles a hold its process left behind (a reply whose server died) at what is known to have been
+     * generated; returns what was charged (null: it was settled already).
+     */
+    async settleAbandoned(
+      reservationId: string,
+      charge: Charge | null,
+      context: ChargeContext,
+    ): Promise<number | null> {
+      const settled = await ledger.settle({
+        reservationId,
+        cost: charge ? costOf(charge.usage, charge.price) : 0,
+        ...(charge ? { usage: charge.usage, rates: charge.price, description: charge.description } : {}),
+        ...context,
+      });
+      return settled?.charged ?? null;
+    },
+
+    /** Gives a hold nobody will settle back to its user. */
+    releaseAbandoned: async (reservationId: string): Promise<void> => {
+      await ledger.release(reservationId);
+    },
+
     /**
      * A charge that comes after its reply was settled (a late title): held at nothing, then settled,
      * taking what the balance allows and recording the rest as uncollected.

@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { textOf, type ChatEvent, type ChatRequest, type Message } from '@tessera/shared';
 import type { Config } from '../config/schema.ts';
-import type { Ledger } from '../billing/ledger.ts';
 import { addUsage } from '../billing/pricing.ts';
 import type { ReplyBilling, ReplyHold } from '../billing/replies.ts';
 import type { AuthUser } from '../auth/user.ts';
@@ -29,7 +28,6 @@ export interface ChatServiceDeps {
   /** Which database `db` is; it sets how often partial replies are saved (default: postgres). */
   databaseKind?: keyof typeof FLUSH_MS;
   store: ConversationStore;
-  ledger: Ledger;
   billing: ReplyBilling;
   providers: ProviderRegistry;
   config: Config;
@@ -41,22 +39,13 @@ export interface ChatServiceDeps {
  * a module of its own (plan.ts, billing/replies.ts, pipeline.ts, reply-store.ts, titles.ts); this
  * wires them together for one reply and keeps the replies running on this instance.
  */
-export function createChatService({
-  db,
-  databaseKind,
-  store,
-  ledger,
-  billing,
-  providers,
-  config,
-  log,
-}: ChatServiceDeps) {
+export function createChatService({ db, databaseKind, store, billing, providers, config, log }: ChatServiceDeps) {
   const runs = new RunRegistry();
   const flushMs = FLUSH_MS[databaseKind ?? 'postgres'];
   const planner = createPlanner({ store, providers, config });
   const replies = createReplyStore(db);
   const titles = createTitler({ billing, store: replies, config, log });
-  const sweeper = createSweeper({ store: replies, ledger, providers, runs });
+  const sweeper = createSweeper({ store: replies, billing, providers, runs });
 
   async function hold(user: AuthUser, plan: ReplyPlan): Promise<ReplyHold> {
     const titleHold = await titles.holdFor(plan, plan.price);

@@ -1,5 +1,4 @@
-import type { Ledger } from '../billing/ledger.ts';
-import { costOf } from '../billing/pricing.ts';
+import type { ReplyBilling } from '../billing/replies.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { countTokens } from '../providers/tokenizer.ts';
 import type { ReplyStore } from './reply-store.ts';
@@ -12,7 +11,7 @@ const ABANDONED_HOLD_MS = 3_600_000;
 
 export interface SweeperDeps {
   store: ReplyStore;
-  ledger: Ledger;
+  billing: ReplyBilling;
   providers: ProviderRegistry;
   /** The replies running on this instance, which are not orphans however long they take. */
   runs: RunRegistry;
@@ -23,7 +22,7 @@ export interface SweeperDeps {
  * Finishes what a dead process left behind: replies still marked streaming (their saved text is kept,
  * marked interrupted, and billed), and credit holds nobody will settle.
  */
-export function createSweeper({ store, ledger, providers, runs, clock = () => new Date() }: SweeperDeps) {
+export function createSweeper({ store, billing, providers, runs, clock = () => new Date() }: SweeperDeps) {
   async function closeOrphanReplies(): Promise<number> {
     const orphans = await store.staleReplies(new Date(clock().getTime() - ORPHAN_AFTER_MS));
     for (const orphan of orphans) {
@@ -35,18 +34,18 @@ export function createSweeper({ store, ledger, providers, runs, clock = () => ne
       if (!closed || !orphan.generationId || !orphan.endpoint || !orphan.model) continue;
       const price = providers.priceOf(orphan.endpoint, orphan.model);
       const usage = { inputTokens: 0, outputTokens: await countTokens(orphan.content) };
-      const settled = await ledger.settle({
-        reservationId: orphan.generationId,
-        cost: price ? costOf(usage, price) : 0,
-        usage,
-        ...(price ? { rates: price } : {}),
-        endpoint: orphan.endpoint,
-        model: orphan.model,
-        conversationId: orphan.conversationId,
-        messageId: orphan.id,
-        description: 'Interrupted reply',
-      });
-      if (settled) await store.addCost(orphan, settled.charged);
+      const charged = await billing.settleAbandoned(
+        orphan.generationId,
+        price ? { usage, price, description: 'Interrupted reply' } : null,
+        {
+          endpoint: orphan.endpoint,
+          model: orphan.model,
+          conversationId: orphan.conversationId,
+          messageId: orphan.id,
+          description: 'Interrupted reply',
+        },
+      );
+      if (charged !== null) await store.addCost(orphan, charged);
     }
     return orphans.length;
   }
@@ -57,10 +56,10 @@ export function createSweeper({ store, ledger, providers, runs, clock = () => ne
    * died. The latter may also be a long /v1 stream still running, so only after an hour.
    */
   async function releaseAbandonedHolds(): Promise<void> {
-    const ownerless = new Set(await ledger.staleReservations(ABANDONED_HOLD_MS));
-    for (const id of await ledger.staleReservations(ORPHAN_AFTER_MS * 2)) {
+    const ownerless = new Set(await billing.staleHolds(ABANDONED_HOLD_MS));
+    for (const id of await billing.staleHolds(ORPHAN_AFTER_MS * 2)) {
       const status = await store.statusOfGeneration(id);
-      if (status ? status !== 'streaming' : ownerless.has(id)) await ledger.release(id);
+      if (status ? status !== 'streaming' : ownerless.has(id)) await billing.releaseAbandoned(id);
     }
   }
 
