@@ -131,6 +131,7 @@ describe.each(testDatabases)('the log of failing requests on $name', (db) => {
       headers: { authorization: `Bearer ${token}` },
       payload: {
         model: 'house/m',
+        max_tokens: 100,
         messages: [
           { role: 'system', content: SYSTEM_PROMPT },
           { role: 'user', content: `${FAILING_PROMPT} [[fake fail=500]]` },
