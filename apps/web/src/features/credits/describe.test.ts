@@ -33,6 +33,8 @@ describe('a statement row', () => {
     expect([transactionLabel(reply, zh), transactionDetail(reply, zh)]).toEqual(['回复', 'gpt-4o']);
     const title = row({ model: 'gpt-4o', conversationId: 'c', description: 'Conversation title' });
     expect([transactionLabel(title, zh), transactionDetail(title, zh)]).toEqual(['会话标题', 'gpt-4o']);
+    const api = row({ model: 'gpt-4o', description: 'API reply' });
+    expect([transactionLabel(api, zh), transactionDetail(api, zh)]).toEqual(['API 回复', 'gpt-4o']);
     const interrupted = row({ model: 'gpt-4o', conversationId: 'c', messageId: 'm', description: 'Interrupted reply' });
     expect(transactionLabel(interrupted, zh)).toBe('回复');
     const claim = row({ kind: 'claim', amount: 20_000, description: 'Daily claim' });

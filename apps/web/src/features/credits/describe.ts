@@ -17,10 +17,15 @@ function isStartBalance(tx: Transaction): boolean {
   return tx.kind === 'grant' && tx.description === START_BALANCE;
 }
 
-/** What the row is: its kind, or finer where the fields tell (a conversation's title, the start balance). */
+/**
+ * What the row is: its kind, or finer where the fields tell (a conversation's title, a reply through
+ * the API, the start balance).
+ */
 export function transactionLabel(tx: Transaction, t: TFunction): string {
-  // A reply's spend names its message; a title's names only its conversation.
-  if (tx.kind === 'spend' && tx.messageId === null && tx.conversationId !== null) return t('credits.entry.title');
+  // A reply's spend names its message; a title's names only its conversation; an API reply's neither.
+  if (tx.kind === 'spend' && tx.messageId === null) {
+    return tx.conversationId === null ? t('credits.entry.api') : t('credits.entry.title');
+  }
   if (isStartBalance(tx)) return t('credits.entry.startBalance');
   return t(`credits.kinds.${tx.kind}`);
 }
