@@ -406,7 +406,7 @@ test('the chat notice for too few credits offers "Buy tokens"', async ({ page })
   await page.goto('/');
   await chooseModel(page, /gpt-4o-mini/);
   await send(page, 'Hello?');
-  const notice = page.getByRole('alert').filter({ hasText: 'Not enough credits for this reply.' });
+  const notice = page.getByRole('alert').filter({ hasText: 'This needs 900 credits and your balance is 3.' });
   await notice.getByRole('button', { name: 'Buy tokens' }).click();
   await expect(page.getByRole('dialog', { name: 'Buy tokens' })).toBeVisible();
 });

@@ -144,8 +144,10 @@ test('the demo endpoint answers', async ({ page }) => {
 test('a 402 shows the notice with a Claim tokens action', async ({ page }) => {
   await routeInsufficientCredits(page);
   await send(page, 'Hello?');
-  const notice = page.getByRole('alert').filter({ hasText: 'Not enough credits for this reply.' });
+  // Worded from the error's balance and required, not from the server's sentence.
+  const notice = page.getByRole('alert').filter({ hasText: 'This needs 900 credits and your balance is 3.' });
   await expect(notice).toBeVisible();
+  await expect(notice).not.toContainText('Not enough credits for this reply.');
   await notice.getByRole('button', { name: 'Claim tokens' }).click();
   await expect(page.getByText('20,000 credits added to your balance')).toBeVisible();
   await expect(page.getByTestId('balance').first()).toHaveText('40,000');

@@ -47,6 +47,32 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * Every code a failed reply can carry (`Message.error.code`, the SSE `error` event), besides the HTTP
+ * codes above: a reply fails after its request was accepted, so these travel with the message, not a status.
+ * The fields each one fills are in `replyErrorSchema` (chat.ts).
+ */
+export const REPLY_ERROR_CODES = [
+  /** The provider refused the API key (401/403): the operator's, or with `userKey` the user's own. */
+  'PROVIDER_AUTH',
+  /** The provider answered 429 (after the retries); `retryAfterSeconds` when it said how long to wait. */
+  'PROVIDER_RATE_LIMITED',
+  /** The provider failed (5xx); `status`. */
+  'PROVIDER_ERROR',
+  /** The provider sent nothing for `idleSeconds`. */
+  'PROVIDER_TIMEOUT',
+  /** The stream broke off after text had arrived (kept). */
+  'PROVIDER_STREAM_INTERRUPTED',
+  /** The provider could not be reached at all. */
+  'PROVIDER_UNAVAILABLE',
+  /** The provider refused the request itself (400/404/422); `detail` is its reason. */
+  'PROVIDER_REJECTED',
+  /** The server stopped while the reply was being written (found by the orphan sweeper). */
+  'INTERRUPTED',
+] as const;
+
+export type ReplyErrorCode = (typeof REPLY_ERROR_CODES)[number];
+
 // auth
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;

@@ -70,10 +70,14 @@ describe.each(testDatabases)('API keys on $name', (db) => {
     await client.signUp(uniqueEmail());
     const invalid = await client.request({ method: 'POST', url: '/api/keys', payload: { name: '   ' } });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().error.fields).toEqual([{ field: 'name', message: expect.any(String) }]);
+    expect(invalid.json().error.fields).toEqual([
+      { field: 'name', message: expect.any(String), code: 'too_small', minimum: 1, origin: 'string' },
+    ]);
     const badScope = await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'x', scope: 'admin' } });
     expect(badScope.statusCode).toBe(400);
-    expect(badScope.json().error.fields).toEqual([{ field: 'scope', message: expect.any(String) }]);
+    expect(badScope.json().error.fields).toEqual([
+      { field: 'scope', message: expect.any(String), code: 'invalid_value' },
+    ]);
   });
 
   it('gives a key the chat scope by default: /v1 and the model list, nothing else under /api', async () => {

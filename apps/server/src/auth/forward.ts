@@ -1,26 +1,38 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fromNodeHeaders } from 'better-auth/node';
-import type { ErrorCode } from '@tessera/shared';
-import { ERROR_STATUS } from '@tessera/shared';
+import type { ErrorCode, FieldIssue } from '@tessera/shared';
+import { ERROR_STATUS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@tessera/shared';
 import { type Auth, CLIENT_IP_HEADER } from './auth.ts';
-import { sendError } from '../http/errors.ts';
+import { codeForStatus, sendError } from '../http/errors.ts';
 import type { Database } from '../db/client.ts';
 
-/** better-auth's error codes, re-expressed in Tessera's error vocabulary. */
-const AUTH_ERRORS: Record<string, { code: ErrorCode; field?: string }> = {
+type Facts = Omit<FieldIssue, 'field' | 'message'>;
+
+/** better-auth's error codes, re-expressed in Tessera's error vocabulary (a field's problem as a zod issue would say it). */
+const AUTH_ERRORS: Record<string, { code: ErrorCode; field?: string; facts?: Facts }> = {
   INVALID_EMAIL_OR_PASSWORD: { code: 'INVALID_CREDENTIALS' },
   USER_ALREADY_EXISTS: { code: 'EMAIL_TAKEN', field: 'email' },
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: { code: 'EMAIL_TAKEN', field: 'email' },
-  PASSWORD_TOO_SHORT: { code: 'VALIDATION_ERROR', field: 'password' },
-  PASSWORD_TOO_LONG: { code: 'VALIDATION_ERROR', field: 'password' },
-  INVALID_EMAIL: { code: 'VALIDATION_ERROR', field: 'email' },
+  // Its minimum is the configured one, filled in below.
+  PASSWORD_TOO_SHORT: { code: 'VALIDATION_ERROR', field: 'password', facts: { code: 'too_small', origin: 'string' } },
+  PASSWORD_TOO_LONG: {
+    code: 'VALIDATION_ERROR',
+    field: 'password',
+    facts: { code: 'too_big', maximum: PASSWORD_MAX_LENGTH, origin: 'string' },
+  },
+  INVALID_EMAIL: { code: 'VALIDATION_ERROR', field: 'email', facts: { code: 'invalid_format', format: 'email' } },
   EMAIL_PASSWORD_SIGN_UP_DISABLED: { code: 'REGISTRATION_CLOSED' },
   BANNED_USER: { code: 'FORBIDDEN' },
 };
 
 /** Hands a validated request to better-auth and relays its answer, errors in Tessera's shape. */
 export async function forwardToAuth(
-  { auth, baseUrl, database }: { auth: Auth; baseUrl: string; database: Database },
+  {
+    auth,
+    baseUrl,
+    database,
+    config,
+  }: { auth: Auth; baseUrl: string; database: Database; config?: { auth: { passwordMinLength: number } } },
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
@@ -64,7 +76,12 @@ export async function forwardToAuth(
   }
   const mapped = body.code ? AUTH_ERRORS[body.code] : undefined;
   const message = body.message || response.statusText || 'Authentication failed';
-  if (!mapped) return sendError(reply, response.status, body.code ?? 'AUTH_ERROR', message);
-  const details = mapped.field ? { fields: [{ field: mapped.field, message }] } : {};
+  // A code better-auth has that Tessera does not map: the shared code for its status, never a foreign one.
+  if (!mapped) return sendError(reply, response.status, codeForStatus(response.status), message);
+  const facts =
+    body.code === 'PASSWORD_TOO_SHORT'
+      ? { ...mapped.facts, minimum: config?.auth.passwordMinLength ?? PASSWORD_MIN_LENGTH }
+      : mapped.facts;
+  const details = mapped.field ? { fields: [{ field: mapped.field, message, ...facts }] } : {};
   return sendError(reply, ERROR_STATUS[mapped.code], mapped.code, message, details);
 }

@@ -147,20 +147,22 @@ describe('each provider kind through its AI SDK provider', () => {
     const { events } = await ask('broken', 'gpt-4o');
     const last = events.at(-1) as Extract<ChatEvent, { type: 'error' }>;
     expect(last.type).toBe('error');
-    expect(last.error.code).toBe('PROVIDER_AUTH');
+    expect(last.error).toMatchObject({ code: 'PROVIDER_AUTH', status: 401 });
+    expect(last.error).not.toHaveProperty('userKey');
     expect(last.error.message).toContain('configured for this endpoint');
     expect(last.message).toMatchObject({ status: 'error', content: '', cost: 0 });
     expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(before);
   });
 
   it.each([
-    ['[[fake fail=429]]', 'PROVIDER_RATE_LIMITED'],
-    ['[[fake fail=500]]', 'PROVIDER_ERROR'],
-  ])('turns %s into %s once two retries have failed too', async (directive, code) => {
+    ['[[fake fail=429]]', 'PROVIDER_RATE_LIMITED', { status: 429, retryAfterSeconds: 0.05 }],
+    ['[[fake fail=500]]', 'PROVIDER_ERROR', { status: 500 }],
+  ])('turns %s into %s once two retries have failed too', async (directive, code, fields) => {
     fake.reset();
     const { events } = await ask('groq', 'llama-3.3-70b', `Hi ${directive.replace(']]', ' retryAfter=0.05]]')}`);
     const last = events.at(-1) as Extract<ChatEvent, { type: 'error' }>;
     expect(last.error.code).toBe(code);
+    expect(last.error).toMatchObject(fields);
     expect(last.error.message).not.toMatch(/HTTP 4/);
     expect(fake.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(3);
   });
@@ -234,7 +236,7 @@ describe('a provider that goes quiet', () => {
         payload: { action: 'send', parentId: null, content: 'Hello?', endpoint: 'slow', model: 'm' },
       });
       const last = parseEvents(response.body).at(-1) as Extract<ChatEvent, { type: 'error' }>;
-      expect(last.error.code).toBe('PROVIDER_TIMEOUT');
+      expect(last.error).toMatchObject({ code: 'PROVIDER_TIMEOUT', idleSeconds: 0.5 });
       expect(last.message).toMatchObject({ status: 'error', content: '', usage: { outputTokens: 0 } });
       expect(last.message.usage!.inputTokens).toBeGreaterThan(0);
       expect(last.message.cost).toBeGreaterThan(0);

@@ -1,20 +1,30 @@
-import { ERROR_STATUS, type ErrorCode, type FieldIssue } from '@tessera/shared';
+import { ERROR_STATUS, type ErrorCode, type ErrorFields, type FieldIssue } from '@tessera/shared';
 import { STATUS_CODES as HTTP_STATUS_TEXT } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ZodError } from 'zod';
 
-/** An error the client is meant to see: a code from the shared list, a message, optional details. */
-export class AppError extends Error {
+/** The details argument for a code: required when its ErrorFields entry has a required field. */
+type DetailsFor<C extends ErrorCode> =
+  Record<never, never> extends ErrorFields[C] ? [details?: ErrorFields[C]] : [details: ErrorFields[C]];
+
+/**
+ * An error the client is meant to see: a code from the shared list, an English message (for API clients
+ * and logs), and the structured fields that code carries (ErrorFields in @tessera/shared), which the web
+ * words the error from.
+ */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   readonly status: number;
+  readonly details: Record<string, unknown>;
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    ...[details]: DetailsFor<C>
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
+    this.details = details ?? {};
   }
 }
 
@@ -31,8 +41,30 @@ export function sendError(
     .send({ error: { code, message, ...details } });
 }
 
+/** The parts of a zod issue a client words a field problem from (zod's own, or fastify-type-provider-zod's params). */
+interface IssueFacts {
+  code?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: unknown;
+  format?: unknown;
+}
+
+/** A field issue with the structured facts of its zod issue: code, bounds, what they bound, format. */
+export function fieldIssue(field: string, message: string, facts: IssueFacts = {}): FieldIssue {
+  const issue: FieldIssue = { field, message };
+  if (typeof facts.code === 'string') issue.code = facts.code;
+  const minimum = Number(facts.minimum);
+  const maximum = Number(facts.maximum);
+  if (facts.minimum !== undefined && Number.isFinite(minimum)) issue.minimum = minimum;
+  if (facts.maximum !== undefined && Number.isFinite(maximum)) issue.maximum = maximum;
+  if (typeof facts.origin === 'string') issue.origin = facts.origin;
+  if (typeof facts.format === 'string') issue.format = facts.format;
+  return issue;
+}
+
 export function zodFields(error: ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+  return error.issues.map((issue) => fieldIssue(issue.path.join('.') || '(body)', issue.message, issue));
 }
 
 export function validationError(fields: FieldIssue[]): AppError {
@@ -85,10 +117,18 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   409: 'CONFLICT',
+  408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
 };
+
+/** The shared code for a client-error status that came without one (from Fastify, or better-auth). */
+export function codeForStatus(status: number): ErrorCode {
+  return STATUS_CODES[status] ?? 'VALIDATION_ERROR';
+}
 
 /** Turns every thrown error into the one error shape, with the right status; never leaks internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -96,22 +136,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) return sendError(reply, error.status, error.code, error.message, error.details);
 
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const fields = error.validation.map((issue) => ({
-        field:
+      const fields = error.validation.map((issue) =>
+        fieldIssue(
           [
             error.validationContext === 'body' ? '' : error.validationContext,
             issue.instancePath.slice(1).replaceAll('/', '.'),
           ]
             .filter(Boolean)
             .join('.') ||
-          (error.validationContext ?? 'body'),
-        message: issue.message ?? 'is invalid',
-      }));
+            (error.validationContext ?? 'body'),
+          issue.message ?? 'is invalid',
+          { code: issue.keyword, ...issue.params },
+        ),
+      );
       const e = validationError(fields);
       return sendError(reply, 400, e.code, e.message, e.details);
     }
 
     const fastifyCode = error.code && FASTIFY_CODES[error.code];
+    if (fastifyCode === 'PAYLOAD_TOO_LARGE') {
+      return sendError(reply, 413, fastifyCode, error.message, { limit: request.routeOptions.bodyLimit });
+    }
     if (fastifyCode) return sendError(reply, ERROR_STATUS[fastifyCode], fastifyCode, error.message);
 
     if (isDependencyDown(error)) {
@@ -125,9 +170,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
 
     const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return sendError(reply, status, STATUS_CODES[status] ?? 'VALIDATION_ERROR', error.message);
-    }
+    if (status >= 400 && status < 500) return sendError(reply, status, codeForStatus(status), error.message);
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, 500, 'INTERNAL_ERROR', 'Something went wrong on our side');
   });

@@ -110,7 +110,7 @@ describe.each(testDatabases)('request guards on $name', (db) => {
       const response = await client.request(request);
       expect(errorOf(response), `${request.method} ${request.url}`).toMatchObject({
         status: 400,
-        body: { error: { code: 'VALIDATION_ERROR', fields: [{ field }] } },
+        body: { error: { code: 'VALIDATION_ERROR', fields: [{ field, code: 'forbidden_character' }] } },
       });
     }
   });

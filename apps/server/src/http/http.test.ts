@@ -84,13 +84,27 @@ describe.each(testDatabases)('HTTP basics on $name', (db) => {
     }
   });
 
+  it('tells how large a body may be', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: 'a@b.co', password: 'x'.repeat(20_000) },
+    });
+    expect(response.statusCode).toBe(413);
+    const { limit } = response.json().error as { limit: number };
+    expect(limit).toBeGreaterThan(0);
+    expect(limit).toBeLessThan(20_000);
+  });
+
   it('names the offending field for wrong types', async () => {
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/auth/sign-in/email',
       payload: { email: 'a@b.co', password: 5 },
     });
-    expect(response.json().error.fields).toEqual([{ field: 'password', message: expect.any(String) }]);
+    expect(response.json().error.fields).toEqual([
+      { field: 'password', message: expect.any(String), code: 'invalid_type' },
+    ]);
   });
 
   it('sends security headers and a request id, echoing a sane one from the client', async () => {

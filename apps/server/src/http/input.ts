@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { FieldIssue } from '@tessera/shared';
 import { validationError } from './errors.ts';
 
 /** Deeper than any request Tessera takes; deep enough nesting makes re-serializing the body overflow the stack. */
@@ -20,19 +21,30 @@ type Container = Record<string, unknown> | unknown[];
  * will not walk (nesting past MAX_JSON_DEPTH), as a field name and a reason; null when all is well.
  * Iterative, so the walk itself cannot overflow the stack.
  */
-export function sanitizeInput(value: unknown, root: string): { field: string; message: string } | null {
+export function sanitizeInput(value: unknown, root: string): FieldIssue | null {
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
   const stack: { container: Container; path: string; depth: number }[] = [
     { container: value as Container, path: root, depth: 0 },
   ];
   while (stack.length > 0) {
     const { container, path, depth } = stack.pop()!;
-    if (depth >= MAX_JSON_DEPTH) return { field: path, message: `is nested more than ${MAX_JSON_DEPTH} levels deep` };
+    if (depth >= MAX_JSON_DEPTH) {
+      return {
+        field: path,
+        message: `is nested more than ${MAX_JSON_DEPTH} levels deep`,
+        code: 'too_deep',
+        maximum: MAX_JSON_DEPTH,
+      };
+    }
     for (const [key, child] of Object.entries(container)) {
       const field = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return { field: path, message: 'has a key with the NUL character' };
+      if (key.includes('\u0000')) {
+        return { field: path, message: 'has a key with the NUL character', code: 'forbidden_character' };
+      }
       if (typeof child === 'string') {
-        if (child.includes('\u0000')) return { field, message: 'must not contain the NUL character' };
+        if (child.includes('\u0000')) {
+          return { field, message: 'must not contain the NUL character', code: 'forbidden_character' };
+        }
         const fixed = wellFormed(child);
         if (fixed !== child) (container as Record<string, unknown>)[key] = fixed;
       } else if (child !== null && typeof child === 'object') {
@@ -51,7 +63,7 @@ export const inputGuard = fp(
         sanitizeInput(request.params, 'params') ??
         sanitizeInput(request.query, 'query') ??
         sanitizeInput(request.body, '');
-      if (found) throw validationError([{ field: found.field || '(body)', message: found.message }]);
+      if (found) throw validationError([{ ...found, field: found.field || '(body)' }]);
     });
   },
   { name: 'input-guard' },

@@ -58,7 +58,7 @@ describe('ambiguous paths', () => {
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
       expect(JSON.parse(response.body).error).toMatchObject({
         code: 'VALIDATION_ERROR',
-        fields: [{ field: 'path', message: expect.any(String) }],
+        fields: [{ field: 'path', message: expect.any(String), code: 'ambiguous_path' }],
       });
     }
   });

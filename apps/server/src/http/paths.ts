@@ -17,7 +17,7 @@ export function isAmbiguousPath(url: string): boolean {
 async function rejectAmbiguousPath(request: FastifyRequest) {
   if (isAmbiguousPath(request.url)) {
     const message = 'The path may not contain . or .. segments, backslashes, or encoded dots or slashes';
-    throw new AppError('VALIDATION_ERROR', message, { fields: [{ field: 'path', message }] });
+    throw new AppError('VALIDATION_ERROR', message, { fields: [{ field: 'path', message, code: 'ambiguous_path' }] });
   }
 }
 

@@ -119,7 +119,11 @@ describe.each(testDatabases)('presets on $name', (db) => {
     const codes = burst.map((r) => r.statusCode).sort();
     expect(codes.filter((c) => c === 201)).toHaveLength(5);
     expect(codes.filter((c) => c === 409)).toHaveLength(7);
-    expect(burst.find((r) => r.statusCode === 409)!.json().error).toMatchObject({ code: 'CONFLICT', limit: 100 });
+    expect(burst.find((r) => r.statusCode === 409)!.json().error).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'preset_limit',
+      limit: 100,
+    });
     expect(await list(carol)).toHaveLength(PRESET_LIMIT);
     // Deleting one makes room again; other users are not affected.
     const [first] = await list(carol);

@@ -45,7 +45,10 @@ export function createPresetStore(db: Db, limit = PRESET_LIMIT) {
         await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
         const [existing] = await tx.select({ n: count() }).from(presets).where(eq(presets.userId, userId));
         if ((existing?.n ?? 0) >= limit) {
-          throw new AppError('CONFLICT', `You can keep at most ${limit} presets; delete one first`, { limit });
+          throw new AppError('CONFLICT', `You can keep at most ${limit} presets; delete one first`, {
+            reason: 'preset_limit',
+            limit,
+          });
         }
         const [row] = await tx
           .insert(presets)

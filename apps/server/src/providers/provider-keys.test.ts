@@ -318,7 +318,7 @@ describe.each(testDatabases)('user-provided provider keys on $name', (db) => {
     const { events } = await ask(bob, 'byok', 'gpt-4o-mini');
     const last = events.at(-1) as Extract<ChatEvent, { type: 'error' }>;
     expect(last.type).toBe('error');
-    expect(last.error.code).toBe('PROVIDER_AUTH');
+    expect(last.error).toMatchObject({ code: 'PROVIDER_AUTH', status: 401, userKey: true });
     expect(last.error.message).toContain('your API key');
     expect(last.message).toMatchObject({ status: 'error', content: '' });
     expect(fake.requests.map((r) => r.apiKey)).toEqual(['bad-key']);

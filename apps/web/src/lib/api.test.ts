@@ -55,19 +55,28 @@ describe('request', () => {
         error: {
           code: 'VALIDATION_ERROR',
           message: 'name: Name the key',
-          fields: [{ field: 'name', message: 'Name the key', extra: 1 }, { field: 2 }, 'nope'],
+          fields: [
+            { field: 'name', message: 'Name the key', extra: 1 },
+            { field: 'scope', message: 'x', code: 'invalid_value', minimum: '1', maximum: 2 },
+            { field: 2 },
+            'nope',
+          ],
         },
       }),
     );
     const error = await failure(request('/api/keys', { body: { name: '' } }));
     expect(error).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', message: 'name: Name the key' });
-    expect(error.fields).toEqual([{ field: 'name', message: 'Name the key' }]);
+    expect(error.fields).toEqual([
+      { field: 'name', message: 'Name the key' },
+      { field: 'scope', message: 'x', code: 'invalid_value', maximum: 2 },
+    ]);
   });
 
   it('keeps the code and message of an error without fields (other keys are allowed)', async () => {
     answer(429, JSON.stringify({ error: { code: 'CLAIM_COOLDOWN', message: 'Wait', remainingMs: 5 } }));
     const error = await failure(request('/api/tokens/claim', { body: {} }));
     expect(error).toMatchObject({ status: 429, code: 'CLAIM_COOLDOWN', message: 'Wait', fields: [] });
+    expect(error.details).toEqual({ remainingMs: 5 });
   });
 
   it.each([

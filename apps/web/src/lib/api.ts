@@ -9,18 +9,30 @@ export const CLIENT_ERROR_CODES = {
   badResponse: 'BAD_RESPONSE',
 } as const;
 
-/** Any failed API call. `message` is the server's (English) message, never a raw HTTP status. */
+/**
+ * Any failed API call. `message` is the server's English message, for logs: the UI words an error from
+ * `code`, `fields` and `details` (lib/error-text.ts), never from `message`.
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
   readonly code: string;
   readonly fields: FieldIssue[];
+  /** The error body's other fields (ErrorFields in @tessera/shared: balance, retryAfterSeconds, limit…). */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(init: { status: number; code: string; message: string; fields?: FieldIssue[] }) {
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    fields?: FieldIssue[];
+    details?: Record<string, unknown>;
+  }) {
     super(init.message);
     this.status = init.status;
     this.code = init.code;
     this.fields = init.fields ?? [];
+    this.details = init.details ?? {};
   }
 }
 
@@ -52,11 +64,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `{ field, message }`, both strings; anything else in it is dropped. */
+/** `{ field, message }`, both strings, with the facts of its problem when well-typed; anything else is dropped. */
 function toFieldIssue(value: unknown): FieldIssue[] {
-  return isRecord(value) && typeof value.field === 'string' && typeof value.message === 'string'
-    ? [{ field: value.field, message: value.message }]
-    : [];
+  if (!isRecord(value) || typeof value.field !== 'string' || typeof value.message !== 'string') return [];
+  const issue: FieldIssue = { field: value.field, message: value.message };
+  for (const key of ['code', 'origin', 'format'] as const) {
+    if (typeof value[key] === 'string') issue[key] = value[key];
+  }
+  for (const key of ['minimum', 'maximum'] as const) {
+    if (typeof value[key] === 'number') issue[key] = value[key];
+  }
+  return [issue];
 }
 
 /** Reads the shared error shape `{ error: { code, message, fields? } }` (a hand check: no zod in the first load). */
@@ -65,8 +83,9 @@ function toApiError(status: number, payload: unknown): ApiError {
   if (!isRecord(error) || typeof error.code !== 'string' || typeof error.message !== 'string') {
     return new ApiError({ status, code: CLIENT_ERROR_CODES.badResponse, message: '' });
   }
-  const fields = Array.isArray(error.fields) ? error.fields.flatMap(toFieldIssue) : [];
-  return new ApiError({ status, code: error.code, message: error.message, fields });
+  const { code, message, fields, ...details } = error;
+  const issues = Array.isArray(fields) ? fields.flatMap(toFieldIssue) : [];
+  return new ApiError({ status, code, message, fields: issues, details });
 }
 
 /**

@@ -45,12 +45,8 @@ export function useFormErrors<F extends string>({ fields, required = {}, codeFie
     } else {
       const fromServer = serverFieldErrors(error, required, t);
       all = Object.fromEntries(fields.flatMap((f) => (fromServer[f] ? [[f, fromServer[f]]] : [])));
-      if (Object.keys(all).length === 0) {
-        formError =
-          isApiError(error) && error.code === 'VALIDATION_ERROR' && error.message
-            ? error.message
-            : errorMessage(error, t);
-      }
+      // A problem with no field on this form: worded above it, from its code and fields.
+      if (Object.keys(all).length === 0) formError = errorMessage(error, t);
     }
   }
   const fieldErrors: FieldErrors = Object.fromEntries(Object.entries(all).filter(([field]) => !dismissed.has(field)));

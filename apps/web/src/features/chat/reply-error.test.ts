@@ -1,64 +1,71 @@
-import type { TFunction } from 'i18next';
+import type { ReplyError } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
 import en from '../../i18n/locales/en.json';
 import zh from '../../i18n/locales/zh-CN.json';
+import { tFor } from '../../i18n/testing.ts';
 import { replyErrorText } from './reply-error.ts';
 
-/** A tiny stand-in for i18next's t over one locale's strings (with {{var}} interpolation). */
-function tFor(strings: unknown): TFunction {
-  return ((key: string, options?: Record<string, unknown>) => {
-    const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], strings);
-    if (typeof value !== 'string') return key;
-    return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options?.[name] ?? ''));
-  }) as unknown as TFunction;
-}
-const t = tFor(zh);
+const t = tFor('zh-CN');
 
-// The server's wordings, as apps/server/src/chat/provider-errors.ts and the orphan sweeper write them.
-const server = {
-  operatorKey: 'The model provider rejected the API key configured for this endpoint.',
-  ownKey: 'The model provider rejected your API key for this endpoint; check it under Settings → Provider keys.',
-  http: 'The model provider had an error (HTTP 503); try again.',
-  timeout: 'The provider sent nothing for 60 s; the reply was cut off.',
-  rejected: 'The model provider rejected the request: Invalid value for "temperature": must be <= 2',
-};
+/** A reply error as the server sends it: a code, the fields, and an English message that must not matter. */
+function failed(code: string, fields: Omit<ReplyError, 'code' | 'message'> = {}): ReplyError {
+  return { code, message: 'The model provider rejected your API key (HTTP 418) for 99 s: ignore me', ...fields };
+}
 
 describe('replyErrorText', () => {
-  it('translates every known code', () => {
-    expect(replyErrorText({ code: 'PROVIDER_AUTH', message: server.operatorKey }, t)).toBe(zh.replyError.auth);
-    expect(replyErrorText({ code: 'PROVIDER_RATE_LIMITED', message: 'x' }, t)).toBe(zh.replyError.rateLimited);
-    expect(replyErrorText({ code: 'PROVIDER_STREAM_INTERRUPTED', message: 'x' }, t)).toBe(
-      zh.replyError.streamInterrupted,
-    );
-    expect(replyErrorText({ code: 'PROVIDER_UNAVAILABLE', message: 'x' }, t)).toBe(zh.replyError.unavailable);
-    expect(replyErrorText({ code: 'INTERRUPTED', message: 'x' }, t)).toBe(zh.replyError.interrupted);
+  it('translates every known code from its code alone', () => {
+    expect(replyErrorText(failed('PROVIDER_AUTH'), t)).toBe(zh.replyError.PROVIDER_AUTH);
+    expect(replyErrorText(failed('PROVIDER_RATE_LIMITED'), t)).toBe(zh.replyError.PROVIDER_RATE_LIMITED);
+    expect(replyErrorText(failed('PROVIDER_ERROR'), t)).toBe(zh.replyError.PROVIDER_ERROR);
+    expect(replyErrorText(failed('PROVIDER_TIMEOUT'), t)).toBe(zh.replyError.PROVIDER_TIMEOUT);
+    expect(replyErrorText(failed('PROVIDER_STREAM_INTERRUPTED'), t)).toBe(zh.replyError.PROVIDER_STREAM_INTERRUPTED);
+    expect(replyErrorText(failed('PROVIDER_UNAVAILABLE'), t)).toBe(zh.replyError.PROVIDER_UNAVAILABLE);
+    expect(replyErrorText(failed('PROVIDER_REJECTED'), t)).toBe(zh.replyError.PROVIDER_REJECTED);
+    expect(replyErrorText(failed('INTERRUPTED'), t)).toBe(zh.replyError.INTERRUPTED);
   });
 
-  it("tells the user's own key from the operator's: by the endpoint when known, else by the wording", () => {
-    expect(replyErrorText({ code: 'PROVIDER_AUTH', message: server.ownKey }, t)).toBe(zh.replyError.authOwnKey);
-    expect(replyErrorText({ code: 'PROVIDER_AUTH', message: server.operatorKey }, t, true)).toBe(
-      zh.replyError.authOwnKey,
+  it("tells the user's own key from the operator's: by the error's userKey, else by the endpoint", () => {
+    expect(replyErrorText(failed('PROVIDER_AUTH', { status: 401, userKey: true }), t)).toBe(
+      zh.replyError.PROVIDER_AUTH_ownKey,
     );
-    expect(replyErrorText({ code: 'PROVIDER_AUTH', message: server.ownKey }, t, false)).toBe(zh.replyError.auth);
+    expect(replyErrorText(failed('PROVIDER_AUTH', { status: 401, userKey: true }), t, false)).toBe(
+      zh.replyError.PROVIDER_AUTH_ownKey,
+    );
+    expect(replyErrorText(failed('PROVIDER_AUTH', { status: 401 }), t)).toBe(zh.replyError.PROVIDER_AUTH);
+    // A reply saved before the error said whose key it was: the endpoint decides.
+    expect(replyErrorText(failed('PROVIDER_AUTH'), t, true)).toBe(zh.replyError.PROVIDER_AUTH_ownKey);
+    expect(replyErrorText(failed('PROVIDER_AUTH'), t, false)).toBe(zh.replyError.PROVIDER_AUTH);
   });
 
-  it('keeps the HTTP status, the idle seconds and the provider’s own detail', () => {
-    expect(replyErrorText({ code: 'PROVIDER_ERROR', message: server.http }, t)).toBe(
-      '模型服务商出错（HTTP 503），请重试。',
-    );
-    expect(replyErrorText({ code: 'PROVIDER_ERROR', message: 'odd' }, t)).toBe(zh.replyError.providerErrorNoStatus);
-    expect(replyErrorText({ code: 'PROVIDER_TIMEOUT', message: server.timeout }, t)).toBe(
+  it('words the HTTP status, the idle seconds, the wait and the provider’s own detail from their fields', () => {
+    expect(replyErrorText(failed('PROVIDER_ERROR', { status: 503 }), t)).toBe('模型服务商出错（HTTP 503），请重试。');
+    expect(replyErrorText(failed('PROVIDER_TIMEOUT', { idleSeconds: 60 }), t)).toBe(
       '模型服务商 60 秒内没有返回任何内容，回复已中断。',
     );
-    expect(replyErrorText({ code: 'PROVIDER_REJECTED', message: server.rejected }, t)).toBe(
-      '模型服务商拒绝了此请求：Invalid value for "temperature": must be <= 2',
+    expect(replyErrorText(failed('PROVIDER_RATE_LIMITED', { status: 429, retryAfterSeconds: 20 }), t)).toBe(
+      '模型服务商正在限制请求频率，请20秒钟后再试。',
     );
-    expect(replyErrorText({ code: 'PROVIDER_REJECTED', message: 'rejected' }, t)).toBe(zh.replyError.rejectedNoDetail);
+    expect(replyErrorText(failed('PROVIDER_RATE_LIMITED', { retryAfterSeconds: 300 }), tFor('en'))).toBe(
+      'The model provider is rate-limiting requests; try again in 5 minutes.',
+    );
+    // Under a second: by the time it is read, "in a moment" is the truth.
+    expect(replyErrorText(failed('PROVIDER_RATE_LIMITED', { retryAfterSeconds: 0.05 }), t)).toBe(
+      zh.replyError.PROVIDER_RATE_LIMITED,
+    );
+    expect(
+      replyErrorText(
+        failed('PROVIDER_REJECTED', { status: 400, detail: 'Invalid value for "temperature": must be <= 2' }),
+        t,
+      ),
+    ).toBe('模型服务商拒绝了此请求：Invalid value for "temperature": must be <= 2');
+    expect(replyErrorText(failed('PROVIDER_REJECTED', { status: 400, detail: '  ' }), t)).toBe(
+      zh.replyError.PROVIDER_REJECTED,
+    );
   });
 
-  it('shows the server message for an unknown code, and a generic line without one', () => {
-    expect(replyErrorText({ code: 'SOMETHING_NEW', message: 'Something new broke.' }, t)).toBe('Something new broke.');
+  it('never shows the server’s sentence: an unknown code gets the generic line', () => {
+    expect(replyErrorText(failed('SOMETHING_NEW'), t)).toBe(zh.chat.replyFailed);
     expect(replyErrorText({ code: 'SOMETHING_NEW', message: '' }, t)).toBe(zh.chat.replyFailed);
-    expect(replyErrorText(null, tFor(en))).toBe(en.chat.replyFailed);
+    expect(replyErrorText(null, tFor('en'))).toBe(en.chat.replyFailed);
   });
 });

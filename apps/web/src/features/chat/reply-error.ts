@@ -1,47 +1,45 @@
-import type { Message } from '@tessera/shared';
+import type { ReplyError } from '@tessera/shared';
 import type { TFunction } from 'i18next';
-
-type ReplyError = NonNullable<Message['error']>;
-
-const REJECTED_PREFIX = 'The model provider rejected the request:';
+import { relativeWait } from '../../lib/error-text.ts';
 
 /**
- * The text shown for a failed reply, in the UI's language. The server stores an English message with a
- * code (apps/server/src/chat/provider-errors.ts, and INTERRUPTED from the orphan sweeper); known codes are
- * translated, keeping the parts that carry information (HTTP status, idle seconds, the provider's own
- * detail). Unknown codes show the server's message as it is.
+ * The text shown for a failed reply, in the UI's language, worded from the error's code and fields
+ * (apps/server/src/chat/provider-errors.ts fills them; INTERRUPTED comes from the orphan sweeper). The
+ * server's English `message` is never shown nor read: a code this build does not know gets the generic
+ * "the reply failed". A reply saved before the fields existed reads without the status or seconds.
  *
- * `ownKey`: the reply's endpoint takes the user's own API key (from /api/models); undefined when that is
- * not known, and then the server's wording decides.
+ * `ownKey`: the reply's endpoint takes the user's own API key (from /api/models); it decides when the
+ * error itself does not say (`userKey`), e.g. for a reply saved before it did.
  */
 export function replyErrorText(error: ReplyError | null, t: TFunction, ownKey?: boolean): string {
   if (!error) return t('chat.replyFailed');
-  const { code, message } = error;
+  const { code, status, retryAfterSeconds, detail, idleSeconds } = error;
   switch (code) {
     case 'PROVIDER_AUTH':
-      return (ownKey ?? /your API key/i.test(message)) ? t('replyError.authOwnKey') : t('replyError.auth');
+      return (error.userKey ?? ownKey) ? t('replyError.PROVIDER_AUTH_ownKey') : t('replyError.PROVIDER_AUTH');
     case 'PROVIDER_RATE_LIMITED':
-      return t('replyError.rateLimited');
-    case 'PROVIDER_ERROR': {
-      const status = /HTTP (\d{3})/.exec(message)?.[1];
-      return status ? t('replyError.providerError', { status }) : t('replyError.providerErrorNoStatus');
-    }
-    case 'PROVIDER_TIMEOUT': {
-      const seconds = /(\d+(?:\.\d+)?) s\b/.exec(message)?.[1];
-      return seconds ? t('replyError.timeout', { seconds }) : t('replyError.timeoutNoSeconds');
-    }
+      return positive(retryAfterSeconds) && retryAfterSeconds >= 1
+        ? t('replyError.PROVIDER_RATE_LIMITED_retry', relativeWait(retryAfterSeconds))
+        : t('replyError.PROVIDER_RATE_LIMITED');
+    case 'PROVIDER_ERROR':
+      return positive(status) ? t('replyError.PROVIDER_ERROR_status', { status }) : t('replyError.PROVIDER_ERROR');
+    case 'PROVIDER_TIMEOUT':
+      return positive(idleSeconds)
+        ? t('replyError.PROVIDER_TIMEOUT_seconds', { seconds: idleSeconds })
+        : t('replyError.PROVIDER_TIMEOUT');
+    case 'PROVIDER_REJECTED':
+      return detail?.trim()
+        ? t('replyError.PROVIDER_REJECTED_detail', { detail: detail.trim() })
+        : t('replyError.PROVIDER_REJECTED');
     case 'PROVIDER_STREAM_INTERRUPTED':
-      return t('replyError.streamInterrupted');
     case 'PROVIDER_UNAVAILABLE':
-      return t('replyError.unavailable');
-    case 'PROVIDER_REJECTED': {
-      const colon = message.startsWith(REJECTED_PREFIX) ? REJECTED_PREFIX.length - 1 : message.indexOf(':');
-      const detail = colon < 0 ? '' : message.slice(colon + 1).trim();
-      return detail ? t('replyError.rejected', { detail }) : t('replyError.rejectedNoDetail');
-    }
     case 'INTERRUPTED':
-      return t('replyError.interrupted');
+      return t(`replyError.${code}`);
     default:
-      return message || t('chat.replyFailed');
+      return t('chat.replyFailed');
   }
+}
+
+function positive(value: number | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }

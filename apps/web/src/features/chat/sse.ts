@@ -15,6 +15,7 @@ export class ChatRequestError extends ApiError {
     balance?: unknown;
     required?: unknown;
     endpoint?: unknown;
+    details?: Record<string, unknown>;
   }) {
     super(init);
     this.balance = typeof init.balance === 'number' ? init.balance : null;
@@ -41,6 +42,7 @@ async function readError(response: Response): Promise<ChatRequestError> {
       balance: error.balance,
       required: error.required,
       endpoint: error.endpoint,
+      details: error,
     });
   }
   return new ChatRequestError({ status: response.status, code: CLIENT_ERROR_CODES.badResponse, message: '' });

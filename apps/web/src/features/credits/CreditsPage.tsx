@@ -1,6 +1,7 @@
 import type { TransactionKind } from '@tessera/shared';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { transactionDetail, transactionLabel } from './describe.ts';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
@@ -112,7 +113,7 @@ export default function CreditsPage() {
               {items.map((tx) => (
                 <tr key={tx.id} className="border-t border-line">
                   <td className="px-3 py-2 whitespace-nowrap text-muted">{date.format(new Date(tx.createdAt))}</td>
-                  <td className="px-3 py-2">{t(`credits.kinds.${tx.kind}` as 'credits.kinds.spend')}</td>
+                  <td className="px-3 py-2">{transactionLabel(tx, t)}</td>
                   <td
                     className={`px-3 py-2 text-right font-medium tabular-nums ${tx.amount > 0 ? 'text-green-700 dark:text-green-400' : 'text-fg'}`}
                   >
@@ -120,7 +121,7 @@ export default function CreditsPage() {
                     {nf.format(Math.abs(tx.amount))}
                   </td>
                   <td className="px-3 py-2 text-right text-muted tabular-nums">{nf.format(tx.balanceAfter)}</td>
-                  <td className="max-w-48 truncate px-3 py-2 text-muted">{tx.model ?? tx.description ?? ''}</td>
+                  <td className="max-w-48 truncate px-3 py-2 text-muted">{transactionDetail(tx, t)}</td>
                   <td className="px-3 py-2 text-right whitespace-nowrap text-muted tabular-nums">
                     {tx.inputTokens !== null || tx.outputTokens !== null
                       ? `${nf.format(tx.inputTokens ?? 0)} / ${nf.format(tx.outputTokens ?? 0)}`
