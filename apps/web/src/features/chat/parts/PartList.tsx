@@ -14,8 +14,8 @@ const PartView = memo(function PartView(props: PartProps<MessagePartType>) {
 });
 
 /**
- * A message's parts in order, each drawn by the registry; consecutive inline parts (files, citations)
- * share a wrapping row. Citations are numbered in order of appearance.
+ * A message's parts in order, each drawn by the registry; consecutive inline parts of one kind (files,
+ * citations) share a wrapping row. Citations are numbered in order of appearance.
  */
 export function PartList({
   parts,
@@ -33,6 +33,7 @@ export function PartList({
 }) {
   const blocks: (ReactElement | ReactElement[])[] = [];
   let citations = 0;
+  let rowType: string | null = null;
   parts.forEach((part, index) => {
     if (!rendererFor(part.type)) return;
     const view = (
@@ -48,8 +49,9 @@ export function PartList({
     );
     const last = blocks.at(-1);
     if (!isInline(part)) blocks.push(view);
-    else if (Array.isArray(last)) last.push(view);
+    else if (Array.isArray(last) && rowType === part.type) last.push(view);
     else blocks.push([view]);
+    rowType = isInline(part) ? part.type : null;
   });
   return (
     <div className={cn('flex min-w-0 flex-col', className)}>

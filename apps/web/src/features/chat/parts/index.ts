@@ -30,7 +30,7 @@ export function rendererFor(type: string): ComponentType<PartProps<MessagePartTy
     : undefined;
 }
 
-/** Kinds drawn inline, side by side in one row when they follow each other (chips, source links). */
+/** Kinds drawn inline, side by side in a row with the ones of their kind that follow (chips, source links). */
 export function isInline(part: MessagePart): boolean {
   return part.type === 'file' || part.type === 'citation';
 }

@@ -136,7 +136,7 @@ describe('part registry', () => {
     expect(out).toContain('… and 1,000 more characters');
   });
 
-  it('renders files as chips and citations as numbered links in one row', () => {
+  it('renders files as chips and citations as numbered links, each kind in its own row', () => {
     const out = html([
       { type: 'text', text: 'See the sources.' },
       { type: 'file', fileId: 'f1', name: 'report.pdf', mediaType: 'application/pdf' },
@@ -146,7 +146,7 @@ describe('part registry', () => {
     ]);
     expect(out).toContain('report.pdf');
     expect(out).toContain('application/pdf');
-    expect(out.match(/class="flex min-w-0 flex-wrap gap-1.5"/g)).toHaveLength(1);
+    expect(out.match(/class="flex min-w-0 flex-wrap gap-1.5"/g)).toHaveLength(2);
     expect(out).toContain('href="https://example.com/a"');
     expect(out).toContain('aria-label="Source 1: Example A"');
     expect(out).toContain('aria-label="Source 2: docs.example.org"');
