@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import type { ChatEvent, Conversation, Message, MessagePart } from '@tessera/shared';
+import { textOf } from '@tessera/shared/parts';
 
 /**
  * A recorded reply that reasons, played to the browser in the server's event shapes (ChatEvent in
@@ -57,14 +58,17 @@ export interface Recording {
 }
 
 /**
- * A new conversation whose reply reasons (`REASONING`), waits at a gate, answers (`ANSWER`) and ends.
- * `notice` adds the output-limit notice right after `start`.
+ * A new conversation whose reply is `parts`: text and reasoning arrive as deltas (a few words each), the
+ * other kinds whole (`part` events), as the server streams them. `gateBefore`: pause before that part
+ * until `release()`. `notice` adds the output-limit notice right after `start`.
  */
-export function reasoningRecording(
+export function recordReply(
   question: string,
-  options: { notice?: { maxOutputTokens: number; requested: number } } = {},
+  parts: MessagePart[],
+  options: { gateBefore?: number; notice?: { maxOutputTokens: number; requested: number }; title?: string } = {},
 ): Recording {
   const id = `rec-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const title = options.title ?? question;
   const conversation: Conversation = {
     id,
     title: 'New chat',
@@ -111,13 +115,9 @@ export function reasoningRecording(
     status: 'streaming',
     createdAt: iso(1),
   };
-  const parts: MessagePart[] = [
-    { type: 'reasoning', text: REASONING },
-    { type: 'text', text: ANSWER },
-  ];
   const final: Message = {
     ...assistant,
-    content: ANSWER,
+    content: textOf(parts),
     parts,
     status: 'complete',
     usage: { inputTokens: 14, outputTokens: 236, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 148 },
@@ -126,21 +126,29 @@ export function reasoningRecording(
     ttftMs: 420,
     durationMs: 3900,
   };
-  const steps: Step[] = [
-    {
-      type: 'start',
-      conversation: { ...conversation, title: 'New chat' },
-      userMessage: user,
-      assistantMessage: assistant,
-    },
-  ];
+  const steps: Step[] = [{ type: 'start', conversation, userMessage: user, assistantMessage: assistant }];
   if (options.notice) steps.push({ type: 'notice', code: 'OUTPUT_LIMIT_LOWERED', ...options.notice });
-  for (const text of chunks(REASONING)) steps.push({ type: 'delta', index: 0, part: 'reasoning', text });
-  steps.push(GATE);
-  for (const text of chunks(ANSWER)) steps.push({ type: 'delta', index: 1, part: 'text', text });
-  steps.push({ type: 'title', conversationId: id, title: 'Why the sky is blue' });
+  parts.forEach((part, index) => {
+    if (index === options.gateBefore) steps.push(GATE);
+    if (part.type === 'text' || part.type === 'reasoning')
+      for (const text of chunks(part.text)) steps.push({ type: 'delta', index, part: part.type, text });
+    else steps.push({ type: 'part', index, part });
+  });
+  steps.push({ type: 'title', conversationId: id, title });
   steps.push({ type: 'done', message: final, balance: null });
-  return { conversation: { ...conversation, title: 'Why the sky is blue' }, user, final, steps };
+  return { conversation: { ...conversation, title }, user, final, steps };
+}
+
+/** A reply that reasons (`REASONING`), waits at a gate, then answers (`ANSWER`). */
+export function reasoningRecording(
+  question: string,
+  options: { notice?: { maxOutputTokens: number; requested: number } } = {},
+): Recording {
+  const parts: MessagePart[] = [
+    { type: 'reasoning', text: REASONING },
+    { type: 'text', text: ANSWER },
+  ];
+  return recordReply(question, parts, { ...options, gateBefore: 1, title: 'Why the sky is blue' });
 }
 
 export interface Player {
