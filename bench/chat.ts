@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { randomUUID } from 'node:crypto';
 import { createOpenAI } from '@ai-sdk/openai';
+import { textParts } from '@tessera/shared';
 import { signedInApp } from './signed-in-app.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase } from '../apps/server/src/db/client.ts';
@@ -285,8 +286,9 @@ try {
         id: mid,
         conversationId: id,
         parentId: parent,
-        role: i % 2 ? 'assistant' : 'user',
+        role: i % 2 ? ('assistant' as const) : ('user' as const),
         content: `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(12)}`,
+        parts: textParts(`Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(12)}`),
         createdAt: new Date(base + i * 1000),
       });
       parent = mid;

@@ -3,6 +3,7 @@ import {
   assistantMessages,
   chooseModel,
   composer,
+  openConversationId,
   routeInsufficientCredits,
   send,
   shownBalance,
@@ -77,10 +78,23 @@ test('regenerate makes 2 / 2 and the arrows switch between the replies', async (
   await expect(assistantMessages(page).first()).toContainText((firstText ?? '').slice(0, 14));
   await page.getByRole('button', { name: 'Next version' }).click();
   await expect(page.getByText('2 / 2')).toBeVisible();
-  // The chosen branch is remembered on the server.
+  // The chosen branch is remembered on the server: once it holds the first reply as the conversation's current
+  // leaf, a reload shows that reply again.
   await page.getByRole('button', { name: 'Previous version' }).click();
   await expect(page.getByText('1 / 2')).toBeVisible();
-  await page.waitForTimeout(300);
+  const id = openConversationId(page);
+  await expect
+    .poll(async () => {
+      const { conversation, messages } = (await (await page.request.get(`/api/conversations/${id}`)).json()) as {
+        conversation: { currentLeafId: string | null };
+        messages: { id: string; role: string; createdAt: string }[];
+      };
+      const replies = messages
+        .filter((m) => m.role === 'assistant')
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return conversation.currentLeafId === replies[0]?.id;
+    })
+    .toBe(true);
   await page.reload();
   await expect(page.getByText('1 / 2')).toBeVisible();
 });
@@ -236,12 +250,16 @@ test('a 10,000-message conversation opens at its end and stays virtualised', asy
   await expect(page.getByTestId('conversation-total')).toHaveText('50,000 credits spent');
 
   // Scroll to the very top: the first question renders, the last answer is gone from the DOM.
+  // Rows measured on the way up move the top, so scroll again until the first question is there.
   const scroller = page.getByTestId('message-scroller');
-  for (let i = 0; i < 20 && !(await page.getByText('Question number 0', { exact: true }).isVisible()); i++) {
-    await scroller.evaluate((el) => (el.scrollTop = 0));
-    await page.waitForTimeout(100);
-  }
-  await expect(page.getByText('Question number 0', { exact: true })).toBeVisible();
+  const first = page.getByText('Question number 0', { exact: true });
+  await expect
+    .poll(async () => {
+      await scroller.evaluate((el) => (el.scrollTop = 0));
+      return first.isVisible();
+    })
+    .toBe(true);
+  await expect(first).toBeVisible();
   await expect(page.getByText('Answer number 9999')).toHaveCount(0);
 });
 

@@ -9,6 +9,8 @@ import { textsOf } from './reply.ts';
  * Stream: message_start (usage.input_tokens, cache_read_input_tokens, cache_creation_input_tokens),
  * content_block_start, ping, content_block_delta (text_delta)…, content_block_stop, message_delta (stop_reason
  * end_turn | max_tokens | stop_sequence, usage.output_tokens), message_stop. `input_tokens` excludes cached tokens.
+ * Visible reasoning (extended thinking) comes first, as block 0 of type `thinking`: thinking_delta…, then a
+ * signature_delta and its content_block_stop; the text is block 1. `output_tokens` includes the thinking.
  */
 export const anthropic: ChatProtocol = {
   protocol: 'anthropic',
@@ -92,6 +94,10 @@ async function respond(ex: Exchange) {
   const stopReason =
     ex.plan.finish === 'length' ? 'max_tokens' : ex.plan.finish === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
   const headers = { 'request-id': randomId('req_', 12) };
+  const thinking = ex.plan.thinking.pieces.length > 0;
+  // Anthropic signs each thinking block so that it can be sent back; the fake's signature only has to look like one.
+  const signature = Buffer.from(`fake-signature:${ex.plan.thinking.text.length}`).toString('base64');
+  const textIndex = thinking ? 1 : 0;
   const inputUsage = {
     input_tokens: ex.promptTokens - ex.cachedTokens - ex.cacheWriteTokens,
     cache_creation_input_tokens: ex.cacheWriteTokens,
@@ -106,7 +112,10 @@ async function respond(ex: Exchange) {
         type: 'message',
         role: 'assistant',
         model: ex.model,
-        content: ex.plan.text === '' ? [] : [{ type: 'text', text: ex.plan.text }],
+        content: [
+          ...(thinking ? [{ type: 'thinking', thinking: ex.plan.thinking.text, signature }] : []),
+          ...(ex.plan.text === '' ? [] : [{ type: 'text', text: ex.plan.text }]),
+        ],
         stop_reason: stopReason,
         stop_sequence: ex.plan.stopSequence,
         usage: { ...inputUsage, output_tokens: ex.plan.tokens + ex.reasoningTokens, service_tier: 'standard' },
@@ -118,9 +127,15 @@ async function respond(ex: Exchange) {
   const event = (data: { type: string } & Record<string, unknown>) => namedEvent(data.type, data);
   const delta = jsonTemplate((hole) => ({
     type: 'content_block_delta',
-    index: 0,
+    index: textIndex,
     delta: { type: 'text_delta', text: hole(0) },
   }));
+  const thinkingDelta = jsonTemplate((hole) => ({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'thinking_delta', thinking: hole(0) },
+  }));
+  const textStart = event({ type: 'content_block_start', index: textIndex, content_block: { type: 'text', text: '' } });
   return streamReply(ex, {
     contentType: 'text/event-stream; charset=utf-8',
     headers,
@@ -138,12 +153,26 @@ async function respond(ex: Exchange) {
           usage: { ...inputUsage, output_tokens: 1, service_tier: 'standard' },
         },
       }),
-      event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+      thinking
+        ? event({
+            type: 'content_block_start',
+            index: 0,
+            content_block: { type: 'thinking', thinking: '', signature: '' },
+          })
+        : textStart,
       event({ type: 'ping' }),
     ],
+    thinking: {
+      token: (piece) => `event: content_block_delta\ndata: ${thinkingDelta(piece)}\n\n`,
+      end: () => [
+        event({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature } }),
+        event({ type: 'content_block_stop', index: 0 }),
+        textStart,
+      ],
+    },
     token: (piece) => `event: content_block_delta\ndata: ${delta(piece)}\n\n`,
     end: () => [
-      event({ type: 'content_block_stop', index: 0 }),
+      event({ type: 'content_block_stop', index: textIndex }),
       event({
         type: 'message_delta',
         delta: { stop_reason: stopReason, stop_sequence: ex.plan.stopSequence },

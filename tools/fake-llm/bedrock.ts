@@ -13,6 +13,8 @@ import { textsOf } from './reply.ts';
  * (or `Authorization: Bearer <api key>`) is accepted; the Authorization header itself is required. The stream is
  * application/vnd.amazon.eventstream: messageStart, contentBlockDelta…, contentBlockStop, messageStop
  * (stopReason end_turn | max_tokens | stop_sequence), metadata (usage, metrics). `inputTokens` excludes cache reads.
+ * Visible reasoning is content block 0 (`delta.reasoningContent.text`…, then its signature and contentBlockStop);
+ * the text is block 1 then.
  */
 export const bedrock: ChatProtocol = {
   protocol: 'bedrock',
@@ -96,10 +98,10 @@ export function eventFrame(eventType: string, payload: unknown): Uint8Array {
 const deltaHeaders = codec
   .encode({ headers: eventHeaders('contentBlockDelta'), body: new Uint8Array(0) })
   .subarray(12, -4);
-const deltaPayload = jsonTemplate((hole) => ({ contentBlockIndex: 0, delta: { text: hole(0) } }));
+const deltaPayload = jsonTemplate((hole) => ({ contentBlockIndex: hole(1), delta: { text: hole(0) } }));
 
-export function deltaFrame(text: string): Uint8Array {
-  const payload = Buffer.from(deltaPayload(text));
+export function deltaFrame(text: string, contentBlockIndex = 0): Uint8Array {
+  const payload = Buffer.from(deltaPayload(text, contentBlockIndex));
   const total = 12 + deltaHeaders.length + payload.length + 4;
   const frame = Buffer.allocUnsafe(total);
   frame.writeUInt32BE(total, 0);
@@ -112,7 +114,10 @@ export function deltaFrame(text: string): Uint8Array {
 }
 
 async function respond(ex: Exchange) {
-  const started = performance.now();
+  const started = ex.clock.now();
+  const thinking = ex.plan.thinking.pieces.length > 0;
+  const textIndex = thinking ? 1 : 0;
+  const signature = Buffer.from(`fake-signature:${ex.plan.thinking.text.length}`).toString('base64');
   const stopReason =
     ex.plan.finish === 'length' ? 'max_tokens' : ex.plan.finish === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
   const headers = { 'x-amzn-requestid': randomUUID() };
@@ -125,15 +130,27 @@ async function respond(ex: Exchange) {
       cacheWriteInputTokens: ex.cacheWriteTokens,
     }),
   });
-  const latencyMs = () => Math.round(performance.now() - started);
+  const latencyMs = () => Math.round(ex.clock.now() - started);
 
   if (!ex.stream) {
     const { firstTokenDelayMs, delayMs } = ex.behaviour;
     return sendGenerated(
       ex,
       {
-        metrics: { latencyMs: Math.round(firstTokenDelayMs + ex.plan.pieces.length * delayMs) },
-        output: { message: { role: 'assistant', content: ex.plan.text === '' ? [] : [{ text: ex.plan.text }] } },
+        metrics: {
+          latencyMs: Math.round(firstTokenDelayMs + (ex.plan.thinking.pieces.length + ex.plan.pieces.length) * delayMs),
+        },
+        output: {
+          message: {
+            role: 'assistant',
+            content: [
+              ...(thinking
+                ? [{ reasoningContent: { reasoningText: { text: ex.plan.thinking.text, signature } } }]
+                : []),
+              ...(ex.plan.text === '' ? [] : [{ text: ex.plan.text }]),
+            ],
+          },
+        },
         stopReason,
         usage: usage(),
       },
@@ -145,9 +162,16 @@ async function respond(ex: Exchange) {
     contentType: 'application/vnd.amazon.eventstream',
     headers,
     start: [eventFrame('messageStart', { role: 'assistant' })],
-    token: deltaFrame,
+    thinking: {
+      token: (text) => eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text } } }),
+      end: () => [
+        eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature } } }),
+        eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
+      ],
+    },
+    token: (piece) => deltaFrame(piece, textIndex),
     end: () => [
-      eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
+      eventFrame('contentBlockStop', { contentBlockIndex: textIndex }),
       eventFrame('messageStop', {
         stopReason,
         // Anthropic models report the matched stop sequence when the request asks for that field.

@@ -2,7 +2,7 @@
  * How the fake provider answers one request. Server-wide defaults come from `startFakeLlm({ defaults })`
  * (or the CLI flags); a directive in the LAST user message overrides them for that request:
  *
- *   [[fake tokens=1000 delayMs=5 fail=429 cutAfter=20 text="exact reply"]]
+ *   [[fake tokens=1000 delayMs=5 fail=429 cutAfter=20 text="exact reply" thinking=30]]
  */
 export interface Behaviour {
   /** Reply length in tokenizer tokens (before max-output-token / stop-sequence cuts). */
@@ -13,6 +13,12 @@ export interface Behaviour {
   firstTokenDelayMs: number;
   /** Answer with this HTTP status and the provider's real error body instead of a reply (e.g. 401, 429, 500). */
   fail: number | null;
+  /**
+   * With `fail`: fail only the first N requests whose last user message (and protocol and model) is the same,
+   * then answer; null = every time. A client's retry repeats the request, so `fail=429 failTimes=1` is a refusal
+   * its first retry gets past.
+   */
+  failTimes: number | null;
   /** Seconds advertised in retry-after (and the provider's equivalent) on 429/503/529 failures. */
   retryAfter: number;
   /** Destroy the connection after this many tokens, without the final events. */
@@ -25,6 +31,13 @@ export interface Behaviour {
   cacheWrite: number;
   /** Hidden reasoning tokens to report on top of the reply's (billed as output, as providers do). */
   reasoning: number;
+  /**
+   * Visible reasoning streamed before the answer, in tokens ("Fake thinking <n>: lorem …"), on every protocol with
+   * a wire form for it; counted as reasoning and output tokens. 0 = none.
+   */
+  thinking: number;
+  /** Exact visible reasoning text instead of the generated one (streams it even when `thinking` is 0). */
+  thinkingText: string | null;
   /** Seed for the generated reply; null = the server's request counter (1, 2, 3… since start/reset). */
   seed: number | null;
 }
@@ -34,12 +47,15 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   delayMs: 0,
   firstTokenDelayMs: 0,
   fail: null,
+  failTimes: null,
   retryAfter: 1,
   cutAfter: null,
   text: null,
   cached: 0,
   cacheWrite: 0,
   reasoning: 0,
+  thinking: 0,
+  thinkingText: null,
   seed: null,
 };
 
@@ -51,8 +67,10 @@ const NUMBER_KEYS = [
   'cached',
   'cacheWrite',
   'reasoning',
+  'thinking',
 ] as const;
-const NULLABLE_NUMBER_KEYS = ['fail', 'cutAfter', 'seed'] as const;
+const NULLABLE_NUMBER_KEYS = ['fail', 'failTimes', 'cutAfter', 'seed'] as const;
+const TEXT_KEYS = ['text', 'thinkingText'] as const;
 
 // A quoted value may hold anything, brackets included (markdown such as "[x] done" or "[^1]").
 const DIRECTIVE = /\[\[fake\b((?:"(?:[^"\\]|\\.)*"|[^\]"])*)\]\]/g;
@@ -80,8 +98,8 @@ export function setBehaviourValue(target: Partial<Behaviour>, key: string, raw: 
     const k = key as (typeof NULLABLE_NUMBER_KEYS)[number];
     const none = raw === 'none' || raw === 'null' || (k === 'fail' && raw === '0');
     target[k] = none ? null : parseNumber(key, raw);
-  } else if (key === 'text') {
-    target.text = raw;
+  } else if ((TEXT_KEYS as readonly string[]).includes(key)) {
+    target[key as (typeof TEXT_KEYS)[number]] = raw;
   } else {
     throw new DirectiveError(
       `fake-llm directive: unknown key "${key}" (known: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')})`,

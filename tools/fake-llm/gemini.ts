@@ -9,7 +9,8 @@ import { textsOf } from './reply.ts';
  * :streamGenerateContent?alt=sse (without alt=sse: a streamed JSON array), key in x-goog-api-key or ?key=.
  * Each stream chunk: candidates[0].content.parts[0].text plus usageMetadata; a closing chunk carries
  * finishReason (STOP | MAX_TOKENS) and the full usageMetadata (promptTokenCount, candidatesTokenCount,
- * totalTokenCount, cachedContentTokenCount when cached).
+ * totalTokenCount, cachedContentTokenCount when cached). Visible reasoning (thought summaries) comes first, as
+ * parts with `thought: true`, counted in `thoughtsTokenCount` and not in `candidatesTokenCount`.
  */
 export const gemini: ChatProtocol = {
   protocol: 'gemini',
@@ -133,10 +134,10 @@ async function respond(ex: Exchange) {
     }),
     promptTokensDetails: promptDetails,
   };
-  const chunk = (text: string, final: boolean) => ({
+  const chunk = (text: string, final: boolean, thought = false) => ({
     candidates: [
       {
-        content: { parts: [{ text }], role: 'model' },
+        content: { parts: [{ text, ...(thought && { thought: true }) }], role: 'model' },
         ...(final && { finishReason }),
         index: 0,
       },
@@ -148,14 +149,23 @@ async function respond(ex: Exchange) {
     responseId,
   });
 
-  if (!ex.stream) return sendGenerated(ex, chunk(ex.plan.text, true));
+  if (!ex.stream) {
+    const answer = chunk(ex.plan.text, true);
+    if (ex.plan.thinking.text !== '') {
+      answer.candidates[0]!.content.parts.unshift({ text: ex.plan.thinking.text, thought: true });
+    }
+    return sendGenerated(ex, answer);
+  }
   const tokenChunk = jsonTemplate((hole) => chunk(hole(0), false));
+  const thoughtChunk = jsonTemplate((hole) => chunk(hole(0), false, true));
+  const streamed = ex.plan.thinking.pieces.length + ex.plan.pieces.length;
 
   if (ex.query.get('alt') === 'sse') {
     const event = (data: unknown) => `data: ${JSON.stringify(data)}\r\n\r\n`;
     return streamReply(ex, {
       contentType: 'text/event-stream',
       start: [],
+      thinking: { token: (piece) => `data: ${thoughtChunk(piece)}\r\n\r\n`, end: () => [] },
       token: (piece) => `data: ${tokenChunk(piece)}\r\n\r\n`,
       end: () => [event(chunk('', true))],
     });
@@ -164,7 +174,8 @@ async function respond(ex: Exchange) {
   return streamReply(ex, {
     contentType: 'application/json; charset=UTF-8',
     start: ['['],
+    thinking: { token: (piece, i) => `${i === 0 ? '' : ',\r\n'}${thoughtChunk(piece)}`, end: () => [] },
     token: (piece, i) => `${i === 0 ? '' : ',\r\n'}${tokenChunk(piece)}`,
-    end: () => [`${ex.plan.pieces.length === 0 ? '' : ',\r\n'}${JSON.stringify(chunk('', true))}]`],
+    end: () => [`${streamed === 0 ? '' : ',\r\n'}${JSON.stringify(chunk('', true))}]`],
   });
 }

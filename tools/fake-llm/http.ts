@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Behaviour } from './behaviour.ts';
 import type { ReplyPlan } from './reply.ts';
@@ -31,11 +32,30 @@ export interface RecordedRequest {
   /** Effective behaviour (defaults + directive); null when the request never got that far. */
   behaviour: Behaviour | null;
   promptTokens: number | null;
-  /** The reply as planned (after max-token / stop cuts); null for errors and non-chat endpoints. */
-  reply: { text: string; tokens: number; finish: ReplyPlan['finish'] } | null;
+  /**
+   * The reply as planned (after max-token / stop cuts), with the visible reasoning streamed before it ('' for
+   * none); null for errors and non-chat endpoints.
+   */
+  reply: { text: string; tokens: number; finish: ReplyPlan['finish']; thinking: string } | null;
   /** HTTP status sent (0 until the head is written). */
   status: number;
 }
+
+/**
+ * The time the fake paces its replies by. Tests can pass their own (`startFakeLlm({ clock })`) and move it by
+ * hand, so that pacing is checked without waiting for it.
+ */
+export interface FakeClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Resolves once `ms` have passed on this clock; may stop waiting (resolve or reject) when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const realClock: FakeClock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => setTimeoutPromise(ms, undefined, { signal }),
+};
 
 /** Everything a protocol handler needs to answer one chat request. */
 export interface Exchange {
@@ -55,6 +75,7 @@ export interface Exchange {
   stream: boolean;
   /** Query parameters (Gemini's alt=sse). */
   query: URLSearchParams;
+  clock: FakeClock;
 }
 
 /** A provider error: status, extra headers and the provider's JSON body. */
@@ -64,7 +85,6 @@ export interface ErrorReply {
   body: unknown;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 export const randomId = (prefix: string, bytes = 12) => `${prefix}${randomBytes(bytes).toString('hex')}`;
 
@@ -98,21 +118,40 @@ export function sendError(res: ServerResponse, record: RecordedRequest, error: E
   sendJson(res, record, error.status, error.body, error.headers);
 }
 
-/** Wait until `due` (a performance.now() time). Returns false if the client went away meanwhile. */
-async function waitUntil(res: ServerResponse, due: number): Promise<boolean> {
-  const wait = due - performance.now();
-  if (wait >= 1) await sleep(wait);
+/**
+ * Wait until `due` (a time on the exchange's clock), or until the client goes away. Returns false if it went away
+ * (the wait ends then, so a long delay does not outlive its connection).
+ */
+async function waitUntil(ex: Exchange, due: number): Promise<boolean> {
+  const { res, clock } = ex;
+  const wait = due - clock.now();
+  if (wait >= 1 && !res.destroyed) {
+    const gone = new AbortController();
+    const onClose = () => gone.abort();
+    res.once('close', onClose);
+    try {
+      await clock.sleep(wait, gone.signal);
+    } catch {
+      // Aborted: the client went away.
+    } finally {
+      res.off('close', onClose);
+    }
+  }
   return !res.destroyed;
 }
+
+/** Every token a reply streams: its visible reasoning's, then its answer's. */
+const streamedTokens = (plan: ReplyPlan) => plan.thinking.pieces.length + plan.pieces.length;
 
 /** Non-streaming answer: wait as long as generating the reply would take (or cut the connection), then reply. */
 export async function sendGenerated(ex: Exchange, body: unknown, headers: Record<string, string> = {}) {
   const { behaviour, plan, res } = ex;
-  const start = performance.now();
+  const start = ex.clock.now();
   const data = Buffer.from(JSON.stringify(body));
-  const cut = behaviour.cutAfter !== null && behaviour.cutAfter <= plan.pieces.length ? behaviour.cutAfter : null;
-  const tokens = cut ?? plan.pieces.length;
-  if (!(await waitUntil(res, start + behaviour.firstTokenDelayMs + tokens * behaviour.delayMs))) return;
+  const total = streamedTokens(plan);
+  const cut = behaviour.cutAfter !== null && behaviour.cutAfter <= total ? behaviour.cutAfter : null;
+  const tokens = cut ?? total;
+  if (!(await waitUntil(ex, start + behaviour.firstTokenDelayMs + tokens * behaviour.delayMs))) return;
   const head = { 'content-type': 'application/json', 'content-length': String(data.length), ...headers };
   if (cut !== null) {
     // Promise the whole body, deliver half of it, then drop the connection.
@@ -131,7 +170,12 @@ export interface StreamSpec {
   headers?: Record<string, string>;
   /** Events sent immediately (before the first-token delay). */
   start: Chunk[];
-  /** The event carrying one piece of the reply. */
+  /**
+   * The protocol's wire form of visible reasoning, used when the plan has some: the event carrying one piece of it,
+   * and the events between its last piece and the answer's first (closing the reasoning, opening the answer).
+   */
+  thinking: { token: (piece: string, index: number) => Chunk; end: () => Chunk[] };
+  /** The event carrying one piece of the reply; `index` counts every streamed token, reasoning included. */
   token: (piece: string, index: number) => Chunk;
   /** Events after the last token (skipped when the stream is cut). */
   end: () => Chunk[];
@@ -140,13 +184,14 @@ export interface StreamSpec {
 const FLUSH_BYTES = 256 * 1024;
 
 /**
- * Stream a reply: preamble at once, then one event per token paced by delayMs/firstTokenDelayMs (deadline-based,
- * so timer jitter does not accumulate), then the closing events. With no delay the events are batched into
- * large writes (respecting backpressure). `cutAfter` destroys the socket after that many tokens.
+ * Stream a reply: preamble at once, then one event per token — the visible reasoning's, then the answer's — paced
+ * by delayMs/firstTokenDelayMs (deadline-based, so timer jitter does not accumulate), then the closing events.
+ * With no delay the events are batched into large writes (respecting backpressure). `cutAfter` destroys the socket
+ * after that many tokens (reasoning tokens count).
  */
 export async function streamReply(ex: Exchange, spec: StreamSpec): Promise<void> {
   const { res, behaviour, plan } = ex;
-  const start = performance.now();
+  const start = ex.clock.now();
   let pending: Chunk[] = [];
   let pendingBytes = 0;
   let lastWrite: Promise<void> = Promise.resolve();
@@ -196,22 +241,28 @@ export async function streamReply(ex: Exchange, spec: StreamSpec): Promise<void>
   for (const chunk of spec.start) push(chunk);
   await flush();
 
-  const { pieces } = plan;
-  for (let i = 0; i < pieces.length; i++) {
+  const thinking = plan.thinking.pieces;
+  const tokens = [
+    ...thinking.map((piece) => ({ piece, event: spec.thinking.token })),
+    ...plan.pieces.map((piece) => ({ piece, event: spec.token })),
+  ];
+  for (let i = 0; i < tokens.length; i++) {
     if (behaviour.cutAfter !== null && i >= behaviour.cutAfter) return cut();
     const due = start + behaviour.firstTokenDelayMs + (i + 1) * behaviour.delayMs;
-    if (due - performance.now() >= 1) {
+    if (due - ex.clock.now() >= 1) {
       await flush();
-      if (!(await waitUntil(res, due))) return;
+      if (!(await waitUntil(ex, due))) return;
     }
     if (res.destroyed) return;
-    push(spec.token(pieces[i]!, i));
+    const { piece, event } = tokens[i]!;
+    push(event(piece, i));
+    if (i === thinking.length - 1) for (const chunk of spec.thinking.end()) push(chunk);
     if (pendingBytes >= FLUSH_BYTES) await flush();
   }
-  if (behaviour.cutAfter !== null && behaviour.cutAfter <= pieces.length) return cut();
-  if (pieces.length === 0) {
+  if (behaviour.cutAfter !== null && behaviour.cutAfter <= tokens.length) return cut();
+  if (tokens.length === 0) {
     await flush();
-    if (!(await waitUntil(res, start + behaviour.firstTokenDelayMs))) return;
+    if (!(await waitUntil(ex, start + behaviour.firstTokenDelayMs))) return;
   }
   for (const chunk of spec.end()) push(chunk);
   await flush();

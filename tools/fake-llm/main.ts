@@ -2,8 +2,8 @@
  * Run the fake LLM provider until killed:
  *
  *   node --import tsx tools/fake-llm/main.ts --port 4010 [--host 127.0.0.1] [--tokens 20] [--delay-ms 0]
- *     [--first-token-delay-ms 0] [--fail 429] [--retry-after 1] [--cut-after 10] [--text "exact reply"]
- *     [--cached 0] [--seed 7] [--models gpt-4o-mini,fake-model]
+ *     [--first-token-delay-ms 0] [--fail 429] [--fail-times 1] [--retry-after 1] [--cut-after 10]
+ *     [--text "exact reply"] [--thinking 0] [--cached 0] [--seed 7] [--models gpt-4o-mini,fake-model]
  *
  * Prints its URL on the first line of stdout.
  */
@@ -17,9 +17,11 @@ const FLAGS = {
   'delay-ms': 'delayMs',
   'first-token-delay-ms': 'firstTokenDelayMs',
   fail: 'fail',
+  'fail-times': 'failTimes',
   'retry-after': 'retryAfter',
   'cut-after': 'cutAfter',
   text: 'text',
+  thinking: 'thinking',
   cached: 'cached',
   seed: 'seed',
 } as const;

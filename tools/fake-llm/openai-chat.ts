@@ -18,7 +18,9 @@ import { textsOf } from './reply.ts';
 /**
  * OpenAI Chat Completions: POST /v1/chat/completions (also the `openai-compatible` kind: Ollama, OpenRouter,
  * Groq…, and Azure's /openai/…/chat/completions). SSE `data: {chunk}` lines ending with `data: [DONE]`; usage
- * only when `stream_options.include_usage` is set, in an extra chunk with `choices: []`.
+ * only when `stream_options.include_usage` is set, in an extra chunk with `choices: []`. Visible reasoning goes
+ * first as `delta.reasoning_content` (`message.reasoning_content` unstreamed), as DeepSeek and vLLM send it and
+ * @ai-sdk/openai-compatible reads it; OpenAI's own models never show theirs, so @ai-sdk/openai ignores it.
  */
 function chatCompletions(flavour: 'openai' | 'azure'): ChatProtocol {
   return {
@@ -89,7 +91,13 @@ async function respond(ex: Exchange, flavour: 'openai' | 'azure') {
         choices: [
           {
             index: 0,
-            message: { role: 'assistant', content: ex.plan.text, refusal: null, annotations: [] },
+            message: {
+              role: 'assistant',
+              content: ex.plan.text,
+              ...(ex.plan.thinking.text !== '' && { reasoning_content: ex.plan.thinking.text }),
+              refusal: null,
+              annotations: [],
+            },
             logprobs: null,
             finish_reason: finishReason,
             ...(azure && { content_filter_results: contentFilterResults }),
@@ -121,6 +129,11 @@ async function respond(ex: Exchange, flavour: 'openai' | 'azure') {
     choices: [{ index: 0, delta: { content: hole(0) }, logprobs: null, finish_reason: null }],
     ...usageNull,
   }));
+  const thinkingChunk = jsonTemplate((hole) => ({
+    ...base,
+    choices: [{ index: 0, delta: { content: null, reasoning_content: hole(0) }, logprobs: null, finish_reason: null }],
+    ...usageNull,
+  }));
 
   return streamReply(ex, {
     contentType: 'text/event-stream; charset=utf-8',
@@ -141,6 +154,7 @@ async function respond(ex: Exchange, flavour: 'openai' | 'azure') {
         : []),
       chunk({ role: 'assistant', content: '', refusal: null }, null),
     ],
+    thinking: { token: (piece) => `data: ${thinkingChunk(piece)}\n\n`, end: () => [] },
     token: (piece) => `data: ${tokenChunk(piece)}\n\n`,
     end: () => [
       chunk({}, finishReason),

@@ -19,7 +19,9 @@ import { textsOf } from './reply.ts';
  * Stream: response.created, response.in_progress, response.output_item.added, response.content_part.added,
  * response.output_text.delta…, response.output_text.done, response.content_part.done, response.output_item.done,
  * then response.completed — or response.incomplete (incomplete_details.reason max_output_tokens) when cut by
- * `max_output_tokens`.
+ * `max_output_tokens`. Visible reasoning is a reasoning summary: an output item of type `reasoning` before the
+ * message (response.reasoning_summary_part.added, response.reasoning_summary_text.delta…, …text.done, …part.done,
+ * response.output_item.done), the message then at output_index 1.
  */
 function responses(flavour: 'openai' | 'azure'): ChatProtocol {
   return {
@@ -50,6 +52,10 @@ export const azureResponses = responses('azure');
 async function respond(ex: Exchange) {
   const id = randomId('resp_', 24);
   const itemId = randomId('msg_', 24);
+  const reasoningId = randomId('rs_', 24);
+  const thinking = ex.plan.thinking.pieces.length > 0;
+  /** Where the message is in `output`: after the reasoning item, when there is one. */
+  const messageIndex = thinking ? 1 : 0;
   const createdAt = nowSeconds();
   const incomplete = ex.plan.finish === 'length';
   const status = incomplete ? 'incomplete' : 'completed';
@@ -63,6 +69,10 @@ async function respond(ex: Exchange) {
     content,
     role: 'assistant',
   });
+  const summary = (text: string) => ({ type: 'summary_text', text });
+  const reasoning = (summaryParts: unknown[]) => ({ id: reasoningId, type: 'reasoning', summary: summaryParts });
+  const withReasoning = (output: unknown[]) =>
+    thinking ? [reasoning([summary(ex.plan.thinking.text)]), ...output] : output;
   const usage = {
     input_tokens: ex.promptTokens,
     input_tokens_details: { cached_tokens: ex.cachedTokens },
@@ -84,7 +94,7 @@ async function respond(ex: Exchange) {
     output,
     parallel_tool_calls: true,
     previous_response_id: ex.body.previous_response_id ?? null,
-    reasoning: { effort: null, summary: null },
+    reasoning: thinking ? { effort: 'medium', summary: 'auto' } : { effort: null, summary: null },
     service_tier: 'default',
     store: ex.body.store ?? true,
     temperature: ex.body.temperature ?? 1,
@@ -100,13 +110,24 @@ async function respond(ex: Exchange) {
 
   if (!ex.stream) {
     const output = ex.plan.tokens > 0 || !incomplete ? [item(status, [part(ex.plan.text)])] : [];
-    return sendGenerated(ex, response(status, output, true), headers);
+    return sendGenerated(ex, response(status, withReasoning(output), true), headers);
   }
 
   let sequence = 0;
   const event = (type: string, data: Record<string, unknown>) =>
     namedEvent(type, { type, sequence_number: sequence++, ...data });
-  const where = { item_id: itemId, output_index: 0, content_index: 0 };
+  const where = { item_id: itemId, output_index: messageIndex, content_index: 0 };
+  const summaryWhere = { item_id: reasoningId, output_index: 0, summary_index: 0 };
+  const summaryDelta = jsonTemplate((hole) => ({
+    type: 'response.reasoning_summary_text.delta',
+    sequence_number: hole(0),
+    ...summaryWhere,
+    delta: hole(1),
+  }));
+  const messageStart = () => [
+    event('response.output_item.added', { output_index: messageIndex, item: item('in_progress', []) }),
+    event('response.content_part.added', { ...where, part: part('') }),
+  ];
   const delta = jsonTemplate((hole) => ({
     type: 'response.output_text.delta',
     sequence_number: hole(0),
@@ -121,17 +142,32 @@ async function respond(ex: Exchange) {
     start: [
       event('response.created', { response: response('in_progress', [], false) }),
       event('response.in_progress', { response: response('in_progress', [], false) }),
-      event('response.output_item.added', { output_index: 0, item: item('in_progress', []) }),
-      event('response.content_part.added', { ...where, part: part('') }),
+      ...(thinking
+        ? [
+            event('response.output_item.added', { output_index: 0, item: reasoning([]) }),
+            event('response.reasoning_summary_part.added', { ...summaryWhere, part: summary('') }),
+          ]
+        : messageStart()),
     ],
+    thinking: {
+      token: (piece) => `event: response.reasoning_summary_text.delta\ndata: ${summaryDelta(sequence++, piece)}\n\n`,
+      end: () => [
+        event('response.reasoning_summary_text.done', { ...summaryWhere, text: ex.plan.thinking.text }),
+        event('response.reasoning_summary_part.done', { ...summaryWhere, part: summary(ex.plan.thinking.text) }),
+        event('response.output_item.done', { output_index: 0, item: reasoning([summary(ex.plan.thinking.text)]) }),
+        ...messageStart(),
+      ],
+    },
     token: (piece) => `event: response.output_text.delta\ndata: ${delta(sequence++, piece)}\n\n`,
     end: () => {
       const done = item(status, [part(ex.plan.text)]);
       return [
         event('response.output_text.done', { ...where, text: ex.plan.text, logprobs: [] }),
         event('response.content_part.done', { ...where, part: part(ex.plan.text) }),
-        event('response.output_item.done', { output_index: 0, item: done }),
-        event(incomplete ? 'response.incomplete' : 'response.completed', { response: response(status, [done], true) }),
+        event('response.output_item.done', { output_index: messageIndex, item: done }),
+        event(incomplete ? 'response.incomplete' : 'response.completed', {
+          response: response(status, withReasoning([done]), true),
+        }),
       ];
     },
   });

@@ -24,7 +24,17 @@ export interface ReplyLimits {
   stop?: readonly string[] | null | undefined;
 }
 
+/** Visible reasoning, streamed before the answer. */
+export interface ThinkingPlan {
+  /** One element per token, like the answer's. */
+  pieces: string[];
+  text: string;
+  tokens: number;
+}
+
 export interface ReplyPlan {
+  /** The visible reasoning before the answer (no pieces when the behaviour asks for none). */
+  thinking: ThinkingPlan;
   /** What is streamed: one element per token (several tokens only when one character spans tokens). */
   pieces: string[];
   /** Reply text = pieces.join(''). */
@@ -52,9 +62,16 @@ function piecesOf(ids: readonly number[]): { text: string; tokens: number }[] {
   return out;
 }
 
-/** The deterministic generated reply: "Fake reply <seed>: lorem ipsum …", exactly `tokens` tokens long. */
-export function generatedPieces(seed: number, tokens: number): { text: string; tokens: number }[] {
-  const prefix = piecesOf(encode(`Fake reply ${seed}:`));
+/**
+ * The deterministic generated reply: "Fake reply <seed>: lorem ipsum …", exactly `tokens` tokens long
+ * (`label` "Fake thinking" for the visible reasoning).
+ */
+export function generatedPieces(
+  seed: number,
+  tokens: number,
+  label = 'Fake reply',
+): { text: string; tokens: number }[] {
+  const prefix = piecesOf(encode(`${label} ${seed}:`));
   const pieces = prefix.slice(0, tokens);
   let wordIndex = (seed * 7) % WORDS.length;
   for (let i = 0; pieces.length < tokens; i++) {
@@ -64,6 +81,16 @@ export function generatedPieces(seed: number, tokens: number): { text: string; t
     wordIndex = (wordIndex + 5) % WORDS.length;
   }
   return pieces;
+}
+
+/** The visible reasoning a behaviour asks for: never cut by stop sequences or max output tokens. */
+function planThinking(behaviour: Behaviour, seed: number): ThinkingPlan {
+  const pieces =
+    behaviour.thinkingText !== null
+      ? piecesOf(encode(behaviour.thinkingText))
+      : generatedPieces(seed, Math.floor(behaviour.thinking), 'Fake thinking');
+  const texts = pieces.map((p) => p.text);
+  return { pieces: texts, text: texts.join(''), tokens: pieces.reduce((sum, p) => sum + p.tokens, 0) };
 }
 
 export function planReply(behaviour: Behaviour, seed: number, limits: ReplyLimits): ReplyPlan {
@@ -113,6 +140,7 @@ export function planReply(behaviour: Behaviour, seed: number, limits: ReplyLimit
 
   const texts = pieces.map((p) => p.text);
   return {
+    thinking: planThinking(behaviour, seed),
     pieces: texts,
     text: texts.join(''),
     tokens: pieces.reduce((sum, p) => sum + p.tokens, 0),

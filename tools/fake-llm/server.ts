@@ -6,8 +6,8 @@ import { bedrock } from './bedrock.ts';
 import type { Behaviour } from './behaviour.ts';
 import { DEFAULT_BEHAVIOUR, DirectiveError, resolveBehaviour } from './behaviour.ts';
 import { gemini } from './gemini.ts';
-import type { Exchange, RecordedRequest } from './http.ts';
-import { sendError, sendJson } from './http.ts';
+import type { Exchange, FakeClock, RecordedRequest } from './http.ts';
+import { realClock, sendError, sendJson } from './http.ts';
 import type { ModelListBehaviour } from './models.ts';
 import { DEFAULT_MODEL_LIST_BEHAVIOUR, DEFAULT_MODELS, modelListRequest } from './models.ts';
 import { azureChat, openaiChat } from './openai-chat.ts';
@@ -18,7 +18,7 @@ import { planReply, promptTokens } from './reply.ts';
 
 export type { Behaviour } from './behaviour.ts';
 export { DEFAULT_BEHAVIOUR, parseDirectives } from './behaviour.ts';
-export type { Protocol, RecordedRequest } from './http.ts';
+export type { FakeClock, Protocol, RecordedRequest } from './http.ts';
 export type { ModelListBehaviour } from './models.ts';
 
 export interface FakeLlmOptions {
@@ -32,6 +32,8 @@ export interface FakeLlmOptions {
   models?: string[];
   /** How the model-list endpoints answer: `{ fail: 500 }`, `{ delayMs: 10_000 }` (default: at once, 200). */
   modelList?: Partial<ModelListBehaviour>;
+  /** The time replies are paced by (delayMs, firstTokenDelayMs); a test's own clock checks pacing without waiting. */
+  clock?: FakeClock;
 }
 
 export interface FakeLlm {
@@ -44,7 +46,7 @@ export interface FakeLlm {
   defaults: Behaviour;
   /** The live behaviour of the model-list endpoints; mutate it to make later listings fail or hang. */
   modelList: ModelListBehaviour;
-  /** Forget recorded requests, restart the reply counter and restore the initial defaults. */
+  /** Forget recorded requests and `failTimes` counts, restart the reply counter and restore the initial defaults. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -93,7 +95,20 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const defaults: Behaviour = { ...initialDefaults };
   const initialModelList: ModelListBehaviour = { ...DEFAULT_MODEL_LIST_BEHAVIOUR, ...options.modelList };
   const modelList: ModelListBehaviour = { ...initialModelList };
+  const clock = options.clock ?? realClock;
   let counter = 0;
+  /** Failures served so far per request (protocol, model, last user message), for `failTimes`. */
+  const failures = new Map<string, number>();
+
+  /** Whether this request fails: always with `fail`, or only its first `failTimes` times. */
+  function fails(behaviour: Behaviour, key: string): boolean {
+    if (behaviour.fail === null) return false;
+    if (behaviour.failTimes === null) return true;
+    const served = failures.get(key) ?? 0;
+    if (served >= behaviour.failTimes) return false;
+    failures.set(key, served + 1);
+    return true;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake-llm');
@@ -187,15 +202,18 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       if (!(error instanceof DirectiveError)) throw error;
       return sendError(res, record, handler.error(400, { ...info, message: error.message }));
     }
-    record.behaviour = behaviour;
     const tokens = promptTokens(prompt.all);
     record.promptTokens = tokens;
-    if (behaviour.fail !== null) {
-      return sendError(res, record, handler.error(behaviour.fail, { ...info, retryAfter: behaviour.retryAfter }));
+    if (fails(behaviour, `${handler.protocol}\u0000${model}\u0000${prompt.lastUser}`)) {
+      record.behaviour = behaviour;
+      return sendError(res, record, handler.error(behaviour.fail!, { ...info, retryAfter: behaviour.retryAfter }));
     }
+    // The behaviour it was answered with: a request past its `failTimes` did not fail.
+    behaviour = { ...behaviour, fail: null };
+    record.behaviour = behaviour;
 
     const plan = planReply(behaviour, behaviour.seed ?? ++counter, handler.limits(json));
-    record.reply = { text: plan.text, tokens: plan.tokens, finish: plan.finish };
+    record.reply = { text: plan.text, tokens: plan.tokens, finish: plan.finish, thinking: plan.thinking.text };
     const exchange: Exchange = {
       req,
       res,
@@ -210,9 +228,11 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         Math.floor(behaviour.cacheWrite),
         tokens - Math.min(Math.floor(behaviour.cached), tokens),
       ),
-      reasoningTokens: Math.floor(behaviour.reasoning),
+      // Visible reasoning counts as reasoning, like the hidden kind.
+      reasoningTokens: Math.floor(behaviour.reasoning) + plan.thinking.tokens,
       stream: record.stream,
       query: url.searchParams,
+      clock,
     };
     await handler.respond(exchange);
   }
@@ -247,6 +267,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     reset() {
       requests.length = 0;
       counter = 0;
+      failures.clear();
       Object.assign(defaults, initialDefaults);
       Object.assign(modelList, initialModelList);
     },

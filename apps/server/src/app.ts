@@ -27,10 +27,12 @@ import { billingRoutes } from './billing/routes.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
 import { createChatService, type ChatService } from './chat/service.ts';
+import { createReplyBilling } from './billing/replies.ts';
 import { chatRoutes } from './chat/routes.ts';
 import { createReplyRelay } from './chat/relay.ts';
 import { openAIRoutes } from './openai-api/routes.ts';
 import { providerKeyRoutes } from './providers/user-keys-routes.ts';
+import { createUserKeyStore } from './providers/user-keys.ts';
 import { presetRoutes } from './presets/routes.ts';
 import { createPurchases } from './payments/purchases.ts';
 import { paymentRoutes } from './payments/routes.ts';
@@ -162,21 +164,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });
   await app.register(billingRoutes, { ledger, billing: config.billing });
-  const providers = createProviderRegistry(config, options.env ?? process.env);
+  // Users' own provider keys: saved through the provider-keys routes, read by the registry to call their models.
+  const userKeys = createUserKeyStore(database.db, secret);
+  const providers = createProviderRegistry(config, options.env ?? process.env, { userKeys });
   const store = createConversationStore(database.db);
+  const replyBilling = createReplyBilling(ledger, config.billing.enabled);
   const chat = createChatService({
     db: database.db,
     databaseKind: database.kind,
     store,
     ledger,
+    billing: replyBilling,
     providers,
     config,
     log: app.log,
   });
   const relay = redis ? createReplyRelay(redis) : null;
   await app.register(chatRoutes, { store, chat, providers, relay });
-  await app.register(openAIRoutes, { providers, ledger, config });
-  await app.register(providerKeyRoutes, { db: database.db, secret, providers });
+  await app.register(openAIRoutes, { providers, billing: replyBilling, config });
+  await app.register(providerKeyRoutes, { userKeys, providers });
   await app.register(presetRoutes, { db: database.db });
   const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
   const purchases = createPurchases({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENDPOINT_KINDS, MODEL_PARAM_LIMITS as LIMITS } from './constants.ts';
+import { ENDPOINT_KINDS, MESSAGE_ROLES, MESSAGE_STATUSES, MODEL_PARAM_LIMITS as LIMITS } from './constants.ts';
 
 export const endpointKindSchema = z.enum(ENDPOINT_KINDS);
 export type EndpointKind = z.infer<typeof endpointKindSchema>;
@@ -101,14 +101,14 @@ export type MessagePartType = MessagePart['type'];
 /** The part kinds that grow token by token while a reply streams. */
 export type StreamedPartType = Extract<MessagePartType, 'text' | 'reasoning'>;
 
-export const messageStatusSchema = z.enum(['streaming', 'complete', 'stopped', 'error']);
+export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 export const messageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
   parentId: z.string().nullable(),
-  role: z.enum(['user', 'assistant']),
+  role: z.enum(MESSAGE_ROLES),
   content: z.string(),
   parts: z.array(messagePartSchema),
   status: messageStatusSchema,
@@ -229,12 +229,29 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
  * citations: parts that arrive whole). `notice`: something the user should know about the reply that is
  * not an error, e.g. its output limit was lowered to what the balance can pay (`maxOutputTokens`).
  */
-export type ChatEvent =
-  | { type: 'start'; conversation: Conversation; userMessage: Message | null; assistantMessage: Message }
-  | { type: 'snapshot'; message: Message }
-  | { type: 'delta'; index: number; part: StreamedPartType; text: string }
-  | { type: 'part'; index: number; part: MessagePart }
-  | { type: 'notice'; code: 'OUTPUT_LIMIT_LOWERED'; maxOutputTokens: number; requested: number }
-  | { type: 'done'; message: Message; balance: number | null }
-  | { type: 'error'; message: Message; error: ReplyError }
-  | { type: 'title'; conversationId: string; title: string };
+export const chatEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    conversation: conversationSchema,
+    userMessage: messageSchema.nullable(),
+    assistantMessage: messageSchema,
+  }),
+  z.object({ type: z.literal('snapshot'), message: messageSchema }),
+  z.object({
+    type: z.literal('delta'),
+    index: z.number().int().min(0),
+    part: z.enum(['text', 'reasoning']),
+    text: z.string(),
+  }),
+  z.object({ type: z.literal('part'), index: z.number().int().min(0), part: messagePartSchema }),
+  z.object({
+    type: z.literal('notice'),
+    code: z.literal('OUTPUT_LIMIT_LOWERED'),
+    maxOutputTokens: z.number().int(),
+    requested: z.number().int(),
+  }),
+  z.object({ type: z.literal('done'), message: messageSchema, balance: z.number().int().nullable() }),
+  z.object({ type: z.literal('error'), message: messageSchema, error: replyErrorSchema }),
+  z.object({ type: z.literal('title'), conversationId: z.string(), title: z.string() }),
+]);
+export type ChatEvent = z.infer<typeof chatEventSchema>;

@@ -53,6 +53,9 @@ export const PASSWORD_MAX_LENGTH = 128;
 /** `chat`: the OpenAI-compatible /v1 API and the model list; `full`: every /api route as well. */
 export const API_KEY_SCOPES = ['chat', 'full'] as const;
 
+export const MESSAGE_ROLES = ['user', 'assistant'] as const;
+export const MESSAGE_STATUSES = ['streaming', 'complete', 'stopped', 'error'] as const;
+
 // billing
 /** 1,000,000 credits = US$1, so a model's USD price per 1M tokens is its credit price per token. */
 export const CREDITS_PER_USD = 1_000_000;

@@ -54,6 +54,17 @@ export interface Usage {
   reasoningTokens?: number;
 }
 
+/** Two usages together (a reply's steps, a message continued). */
+export function addUsage(a: Usage, b: Usage): Required<Usage> {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0),
+    cacheWriteTokens: (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0),
+    reasoningTokens: (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0),
+  };
+}
+
 export interface PriceTable {
   /** Endpoint-specific patterns, consulted before the global table. */
   overrides?: Record<string, Price>;

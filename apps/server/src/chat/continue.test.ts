@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsSpace } from './service.ts';
+import { needsSpace } from './plan.ts';
 
 describe('joining a continuation written as a new reply', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Conversation, Message, MessageUsage, ModelParams, UpdateConversation } from '@tessera/shared';
+import type { Conversation, Message, UpdateConversation } from '@tessera/shared';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema.ts';
 import { queryRows, toNumber } from '../db/sql.ts';
@@ -16,7 +16,7 @@ export function toConversation(row: ConversationRow): Conversation {
     endpoint: row.endpoint,
     model: row.model,
     systemPrompt: row.systemPrompt,
-    params: (row.params ?? {}) as ModelParams,
+    params: row.params,
     pinned: row.pinned,
     archived: row.archived,
     temporary: row.temporary,
@@ -32,14 +32,14 @@ export function toMessage(row: MessageRow): Message {
     id: row.id,
     conversationId: row.conversationId,
     parentId: row.parentId,
-    role: row.role as Message['role'],
+    role: row.role,
     content: row.content,
     parts: row.parts,
-    status: row.status as Message['status'],
-    error: (row.error as Message['error']) ?? null,
+    status: row.status,
+    error: row.error,
     endpoint: row.endpoint,
     model: row.model,
-    usage: (row.usage as MessageUsage | null) ?? null,
+    usage: row.usage,
     cost: row.cost === null ? null : toNumber(row.cost),
     finishReason: row.finishReason,
     ttftMs: row.ttftMs,
@@ -176,7 +176,7 @@ export function createConversationStore(db: Db) {
         db,
         sql`select coalesce(json_agg(json_build_object(
               'id', id, 'conversationId', conversation_id, 'parentId', parent_id, 'role', role, 'content', content,
-              'status', status, 'error', error, 'endpoint', endpoint, 'model', model, 'usage', usage, 'cost', cost,
+              'parts', parts, 'status', status, 'error', error, 'endpoint', endpoint, 'model', model, 'usage', usage, 'cost', cost,
               'finishReason', finish_reason, 'ttftMs', ttft_ms, 'durationMs', duration_ms,
               'createdAt', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
             ) order by created_at, id), '[]')::text as json

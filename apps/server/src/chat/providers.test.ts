@@ -170,16 +170,19 @@ describe('each provider kind through its AI SDK provider', () => {
     ['a 503', 503],
   ])('retries %s the provider answers before the reply begins, then streams it', async (_, status) => {
     fake.reset();
-    fake.defaults.fail = status;
-    fake.defaults.retryAfter = 0.2;
-    const answer = ask('claude', 'claude-sonnet-4-5', 'Hi');
-    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
-    fake.defaults.fail = null;
-    const { events } = await answer;
+    // The provider refuses the first request and answers its repetition.
+    const { events } = await ask(
+      'claude',
+      'claude-sonnet-4-5',
+      `Hi [[fake fail=${status} failTimes=1 retryAfter=0.01]]`,
+    );
     const done = events.at(-1) as Extract<ChatEvent, { type: 'done' }>;
     expect(done.type).toBe('done');
     expect(done.message.content.length).toBeGreaterThan(0);
-    expect(fake.requests.map((r) => r.behaviour?.fail ?? null)).toEqual([status, null]);
+    expect(fake.requests.map((r) => [r.status, r.behaviour?.fail ?? null])).toEqual([
+      [status, status],
+      [200, null],
+    ]);
   });
 
   it('does not retry a refused key', async () => {
@@ -211,7 +214,8 @@ describe('each provider kind through its AI SDK provider', () => {
 
 describe('a provider that goes quiet', () => {
   it('ends the reply with a timeout error after the idle limit; the prompt it accepted is billed, no text', async () => {
-    const fake = await startFakeLlm({ defaults: { tokens: 5, firstTokenDelayMs: 3_000 } });
+    // The provider accepts the request and then sends nothing for the rest of the test.
+    const fake = await startFakeLlm({ defaults: { tokens: 5, firstTokenDelayMs: 600_000 } });
     const t = await startTestApp(
       pglite!,
       {

@@ -9,6 +9,8 @@ export type RunListener = (event: ChatEvent) => void;
 export class Run {
   /** The assistant message's parts so far (a reconnect's snapshot). */
   parts: MessagePart[] = [];
+  /** Counts the changes to `parts` (whether there is anything new to save). */
+  changes = 0;
   finished = false;
   readonly abort = new AbortController();
   private listeners = new Set<RunListener>();
@@ -35,8 +37,13 @@ export class Run {
   }
 
   emit(event: ChatEvent): void {
-    if (event.type === 'delta') appendToPart(this.parts, event.index, event.part, event.text);
-    else if (event.type === 'part') this.parts[event.index] = event.part;
+    if (event.type === 'delta') {
+      appendToPart(this.parts, event.index, event.part, event.text);
+      this.changes += 1;
+    } else if (event.type === 'part') {
+      this.parts[event.index] = event.part;
+      this.changes += 1;
+    }
     for (const listener of this.listeners) listener(event);
   }
 

@@ -5,7 +5,24 @@ import { parseEvents } from '../test/sse.ts';
 import { openSse } from './sse.ts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const message = { id: 'm' } as Extract<ChatEvent, { type: 'done' }>['message'];
+const message: Extract<ChatEvent, { type: 'done' }>['message'] = {
+  id: 'm',
+  conversationId: 'c',
+  parentId: null,
+  role: 'assistant',
+  content: 'Hello, world!',
+  parts: [{ type: 'text', text: 'Hello, world!' }],
+  status: 'complete',
+  error: null,
+  endpoint: 'fake',
+  model: 'm',
+  usage: null,
+  cost: null,
+  finishReason: 'stop',
+  ttftMs: null,
+  durationMs: null,
+  createdAt: new Date(0).toISOString(),
+};
 
 describe('server-sent events', () => {
   const app = Fastify();

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatEvent } from '@tessera/shared';
-
-const HEARTBEAT_MS = 15_000;
+import { openEventStream } from '../http/event-stream.ts';
 
 export interface SseStream {
   send(event: ChatEvent): void;
@@ -10,38 +9,16 @@ export interface SseStream {
   closed: Promise<void>;
 }
 
-/** Takes over the response and speaks server-sent events on it. */
+/** Takes over the response and sends a reply's events on it. */
 export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream {
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': request.id,
-  });
-  let open = true;
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  const finish = () => {
-    if (!open) return;
-    open = false;
-    clearInterval(heartbeat);
-    resolveClosed();
-  };
-  // The response's close (not the request's) says the client is gone; a write racing a
-  // disconnect must not become an unhandled 'error' event.
-  raw.on('close', finish);
-  raw.on('error', finish);
+  const stream = openEventStream(request, reply);
   // Events arriving in the same tick go out in one write instead of one syscall each, and the
   // deltas to one part among them as one `delta` event: a provider's network read often carries many
   // tokens, and clients only append delta text. Under load this saves most of the per-token JSON and
   // SSE work here and in the browser; a lone token still goes out at once.
   let corked = false;
   let pending: Extract<ChatEvent, { type: 'delta' }> | null = null;
-  const writeEvent = (event: ChatEvent) => raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  const writeEvent = (event: ChatEvent) => stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   const flushDeltas = () => {
     if (pending === null) return;
     const delta = pending;
@@ -50,16 +27,16 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   };
   const uncork = () => {
     corked = false;
-    if (open) flushDeltas();
+    if (stream.open) flushDeltas();
     else pending = null;
-    raw.uncork();
+    stream.uncork();
   };
   return {
     send(event) {
-      if (!open) return;
+      if (!stream.open) return;
       if (!corked) {
         corked = true;
-        raw.cork();
+        stream.cork();
         process.nextTick(uncork);
       }
       if (event.type === 'delta') {
@@ -75,11 +52,10 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
       writeEvent(event);
     },
     end() {
-      if (!open) return;
+      if (!stream.open) return;
       flushDeltas();
-      finish();
-      raw.end();
+      stream.end();
     },
-    closed,
+    closed: stream.closed,
   };
 }

@@ -100,16 +100,12 @@ describe.each(testDatabases)('streams that outlive their connection on $name', (
     const start = (await readEvents(response).next()).value as Extract<ChatEvent, { type: 'start' }>;
     controller.abort();
     const id = start.assistantMessage.id;
-    let message;
-    for (let i = 0; i < 100; i += 1) {
-      message = (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` }))
+    const saved = async () =>
+      (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` }))
         .json()
         .messages.find((m: { id: string }) => m.id === id);
-      if (message.status !== 'streaming') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(message).toMatchObject({ status: 'complete', usage: { outputTokens: 60 } });
-    expect(message.cost).toBeGreaterThan(0);
+    await expect.poll(saved, { timeout: 10_000 }).toMatchObject({ status: 'complete', usage: { outputTokens: 60 } });
+    expect((await saved()).cost).toBeGreaterThan(0);
   });
 
   it('stops on request, keeps the partial answer marked stopped, and bills only what was generated', async () => {
@@ -259,19 +255,16 @@ describe.each(testDatabases)('titles and deletions while a reply streams on $nam
 
     const load = async () =>
       (await client.request({ method: 'GET', url: `/api/conversations/${start.conversation.id}` })).json();
-    let title = (await load()).conversation.title;
-    for (let i = 0; i < 50 && title === 'New chat'; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      title = (await load()).conversation.title;
-    }
-    expect(title).not.toBe('New chat');
-    let spends: { description: string | null; amount: number }[] = [];
-    for (let i = 0; i < 20 && spends.length < 2; i += 1) {
-      const { items } = (await client.request({ method: 'GET', url: '/api/transactions?kind=spend&limit=10' })).json();
-      spends = items;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(spends.map((r) => r.description).sort()).toEqual(['Conversation title', 'Reply']);
+    await expect.poll(async () => (await load()).conversation.title, { timeout: 10_000 }).not.toBe('New chat');
+    const spends = async () =>
+      (
+        (await client.request({ method: 'GET', url: '/api/transactions?kind=spend&limit=10' })).json().items as {
+          description: string | null;
+        }[]
+      )
+        .map((r) => r.description)
+        .sort();
+    await expect.poll(spends).toEqual(['Conversation title', 'Reply']);
     expect(await createLedger(t.database.db, configSchema.parse({}).billing).verify()).toEqual([]);
   });
 
@@ -365,6 +358,49 @@ describe.each(testDatabases)('paying for replies on $name', (db) => {
       const charged = ok.map((r) => (parseEvents(r.body).at(-1) as Extract<ChatEvent, { type: 'done' }>).message.cost!);
       expect(balance).toBe(31_000 - charged.reduce((a, b) => a + b, 0));
       expect(await ledger.verify()).toEqual([]);
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+
+  it('lowers the output limit of a reply to what the balance covers, and says so in a notice', async () => {
+    const fake = await startFakeLlm({ defaults: { tokens: 20 } });
+    const config: ConfigInput = {
+      chat: { titles: false, maxOutputTokens: 1_000 },
+      billing: { startBalance: 0, prices: { 'gpt-4o-mini': { input: 1, output: 10 } } },
+      endpoints: fakeEndpoint(fake.url),
+    };
+    const t = await startTestApp(db, config, { env: {} });
+    try {
+      const client = new Client(t.app);
+      await client.signUp(uniqueEmail());
+      const user = (await client.me()).json();
+      // A full reply holds ~10,150 credits; 5,150 covers the prompt and about 500 output tokens.
+      const ledger = createLedger(t.database.db, configSchema.parse(config).billing);
+      await ledger.adjust({ userId: user.id, amount: 5_150, kind: 'grant', key: `test-${user.id}` });
+      const response = await client.request({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { action: 'send', parentId: null, content: 'Hi', ...target },
+      });
+      const events = parseEvents(response.body);
+      const notice = events.find((e) => e.type === 'notice') as Extract<ChatEvent, { type: 'notice' }>;
+      expect(notice).toMatchObject({ code: 'OUTPUT_LIMIT_LOWERED', requested: 1_000 });
+      expect(notice.maxOutputTokens).toBeGreaterThan(400);
+      expect(notice.maxOutputTokens).toBeLessThan(515);
+      expect((fake.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(notice.maxOutputTokens);
+      expect(events.at(-1)!.type).toBe('done');
+
+      // A balance that covers the whole reply gets no notice.
+      await ledger.adjust({ userId: user.id, amount: 100_000, kind: 'grant', key: `more-${user.id}` });
+      const full = await client.request({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { action: 'send', parentId: null, content: 'Hi', ...target },
+      });
+      expect(parseEvents(full.body).map((e) => e.type)).not.toContain('notice');
+      expect((fake.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(1_000);
     } finally {
       await t.close();
       await fake.close();

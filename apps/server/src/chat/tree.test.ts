@@ -1,10 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatEvent, Message } from '@tessera/shared';
+import {
+  conversationSchema,
+  conversationWithMessagesSchema,
+  messageSchema,
+  type ChatEvent,
+  type Message,
+} from '@tessera/shared';
 import { startFakeLlm, type FakeLlm } from '../../../../tools/fake-llm/server.ts';
 import { Client, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 import { parseEvents } from '../test/sse.ts';
+import { queryRows } from '../db/sql.ts';
 
 describe.each(testDatabases)('conversations and the message tree on $name', (db) => {
   let fake: FakeLlm;
@@ -42,7 +49,15 @@ describe.each(testDatabases)('conversations and the message tree on $name', (db)
   }
   const send = (content: string, conversationId?: string, parentId: string | null = null) =>
     chat({ action: 'send', content, conversationId, parentId, ...target });
-  const load = async (id: string) => (await client.request({ method: 'GET', url: `/api/conversations/${id}` })).json();
+  /** The conversation as the API sends it, checked against its shared schema (no field missing, none extra). */
+  const load = async (id: string) => {
+    const body = (await client.request({ method: 'GET', url: `/api/conversations/${id}` })).json();
+    const parsed = conversationWithMessagesSchema.parse(body);
+    for (const message of body.messages)
+      expect(Object.keys(message).sort()).toEqual(Object.keys(messageSchema.shape).sort());
+    expect(Object.keys(body.conversation).sort()).toEqual(Object.keys(conversationSchema.shape).sort());
+    return parsed;
+  };
 
   it('builds a tree: follow-ups, regenerated siblings, edited branches and continued replies', async () => {
     const first = await send('First question');
@@ -201,6 +216,15 @@ describe.each(testDatabases)('conversations and the message tree on $name', (db)
   });
 
   it('refuses bad chat requests without storing anything', async () => {
+    const count = async () => {
+      const [row] = await queryRows<Record<string, unknown>>(
+        t.database.db,
+        sql`select (select count(*) from messages)::int as messages, (select count(*) from conversations)::int as conversations,
+                   (select count(*) from reservations)::int as reservations`,
+      );
+      return row;
+    };
+    const before = await count();
     const bad = [
       { action: 'send', parentId: null, content: '   ', ...target },
       { action: 'send', parentId: 'nope', content: 'x', ...target },
@@ -213,5 +237,6 @@ describe.each(testDatabases)('conversations and the message tree on $name', (db)
       expect(response.statusCode).toBeLessThan(500);
       expect(response.json().error.code).toEqual(expect.any(String));
     }
+    expect(await count()).toEqual(before);
   });
 });

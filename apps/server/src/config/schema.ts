@@ -190,6 +190,11 @@ export const configSchema = z.strictObject({
        * random CJK characters (docs/benchmarks.md), spread over turns of the event loop.
        */
       maxRequestChars: positiveInt.default(500_000),
+      /**
+       * The output limit of a request that sets no `max_tokens`: the endpoint's (or chat.maxOutputTokens)
+       * capped at this. The balance must hold it, as it must hold an explicit `max_tokens` (else a 402).
+       */
+      defaultMaxTokens: positiveInt.default(4096),
     })
     .prefault({}),
   payments: z
@@ -268,6 +273,7 @@ export const ENV_KEYS: Record<string, string> = {
   TESSERA_DEMO: 'chat.demo',
   DEMO_TOKEN_DELAY_MS: 'chat.demoTokenDelayMs',
   OPENAI_API_MAX_REQUEST_CHARS: 'openaiApi.maxRequestChars',
+  OPENAI_API_DEFAULT_MAX_TOKENS: 'openaiApi.defaultMaxTokens',
   STRIPE_SECRET_KEY: 'payments.stripe.secretKey',
   STRIPE_PUBLISHABLE_KEY: 'payments.stripe.publishableKey',
   STRIPE_WEBHOOK_SECRET: 'payments.stripe.webhookSecret',

@@ -13,8 +13,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { API_KEY_SCOPES } from '@tessera/shared/constants';
-import type { MessagePart } from '@tessera/shared';
+import { API_KEY_SCOPES, MESSAGE_ROLES, MESSAGE_STATUSES } from '@tessera/shared/constants';
+import type { MessagePart, MessageUsage, ModelParams, ReplyError } from '@tessera/shared';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -208,7 +208,7 @@ export const conversations = pgTable(
     endpoint: text('endpoint'),
     model: text('model'),
     systemPrompt: text('system_prompt'),
-    params: jsonb('params').notNull().default({}),
+    params: jsonb('params').$type<ModelParams>().notNull().default({}),
     pinned: boolean('pinned').notNull().default(false),
     archived: boolean('archived').notNull().default(false),
     temporary: boolean('temporary').notNull().default(false),
@@ -230,15 +230,15 @@ export const messages = pgTable(
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
     parentId: text('parent_id'),
-    role: text('role').notNull(),
+    role: text('role', { enum: MESSAGE_ROLES }).notNull(),
     /** The text parts joined (search, titles, old clients); `parts` is the message itself. */
     content: text('content').notNull().default(''),
     parts: jsonb('parts').$type<MessagePart[]>().notNull().default([]),
-    status: text('status').notNull().default('complete'),
-    error: jsonb('error'),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
+    error: jsonb('error').$type<ReplyError>(),
     endpoint: text('endpoint'),
     model: text('model'),
-    usage: jsonb('usage'),
+    usage: jsonb('usage').$type<MessageUsage>(),
     cost: bigint('cost', { mode: 'number' }),
     finishReason: text('finish_reason'),
     ttftMs: integer('ttft_ms'),
@@ -328,7 +328,7 @@ export const presets = pgTable(
     endpoint: text('endpoint'),
     model: text('model'),
     systemPrompt: text('system_prompt'),
-    params: jsonb('params').notNull().default({}),
+    params: jsonb('params').$type<ModelParams>().notNull().default({}),
     ...timestamps,
   },
   (t) => [index('presets_user_idx').on(t.userId, t.updatedAt)],

@@ -1,3 +1,4 @@
+import { textParts } from '@tessera/shared';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,15 @@ describe.each(testDatabases)('caching, compression and metrics on $name', (db) =
     const rows = [];
     for (let i = 0; i < 200; i += 1) {
       const mid: string = randomUUID();
-      rows.push({ id: mid, conversationId: id, parentId, role: i % 2 ? 'assistant' : 'user', content: `m${i} lorem` });
+      const content = `m${i} lorem`;
+      rows.push({
+        id: mid,
+        conversationId: id,
+        parentId,
+        role: i % 2 ? ('assistant' as const) : ('user' as const),
+        content,
+        parts: textParts(content),
+      });
       parentId = mid;
     }
     await t.database.db.insert(messages).values(rows);

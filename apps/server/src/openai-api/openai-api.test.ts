@@ -16,7 +16,7 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
       db,
       {
         billing: { startBalance: 1_000_000 },
-        openaiApi: { maxRequestChars: 50_000 },
+        openaiApi: { maxRequestChars: 50_000, defaultMaxTokens: 1_000 },
         endpoints: [
           { id: 'fake', kind: 'openai-compatible', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['gpt-4o-mini'] },
           { id: 'claude', kind: 'anthropic', baseURL: `${fake.url}/v1`, apiKey: 'k', models: ['claude-haiku-4-5'] },
@@ -308,6 +308,38 @@ describe.each(testDatabases)('the OpenAI-compatible API on $name', (db) => {
     expect(sent.messages.map((m) => [m.role, m.content.map((c) => c.text)])).toEqual([
       ['user', ['What is <|endoftext|>?', 'Go on']],
     ]);
+  });
+
+  it('holds max_tokens in full or answers 402 with what is required, never a silently shorter reply', async () => {
+    const user = await apiUser();
+    fake.reset();
+    // gpt-4o-mini costs 0.6 credits per output token: 1,000,000 credits cannot hold 2,000,000 of them.
+    const refused = await user.sdk.chat.completions
+      .create({ model: 'fake/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 2_000_000 })
+      .then(
+        () => null,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      );
+    if (!refused) throw new Error('expected a 402');
+    expect(refused.status).toBe(402);
+    const error = refused.error as { code: string; param: string; required: number; balance: number };
+    expect(error).toMatchObject({ code: 'insufficient_credits', param: 'max_tokens', balance: 1_000_000 });
+    expect(error.required).toBeGreaterThan(1_200_000);
+    expect(fake.requests).toEqual([]);
+
+    await user.sdk.chat.completions.create({
+      model: 'fake/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 1_500_000,
+    });
+    expect((fake.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(1_500_000);
+
+    // Without max_tokens the documented default (openaiApi.defaultMaxTokens, 1,000 here) is held and sent.
+    await user.sdk.chat.completions.create({ model: 'fake/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+    expect((fake.requests.at(-1)!.body as { max_tokens: number }).max_tokens).toBe(1_000);
+    const holds = (await user.settled()).filter((r) => r.kind === 'hold');
+    expect(-holds[0]!.amount).toBeGreaterThanOrEqual(600);
+    expect(-holds[0]!.amount).toBeLessThan(700);
   });
 
   it("speaks OpenAI's error shape: bad key, unknown model, bad input, no credits", async () => {

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { generateText } from 'ai';
+import type { MessagePart } from '@tessera/shared';
 import type { Config } from '../config/schema.ts';
-import type { Ledger } from '../billing/ledger.ts';
-import { costOf, type Usage } from '../billing/pricing.ts';
-import { affordableHold, billedUsage } from '../billing/replies.ts';
+import type { ReplyBilling } from '../billing/replies.ts';
+import type { Usage } from '../billing/pricing.ts';
 import { AppError, isDependencyDown } from '../http/errors.ts';
+import { openEventStream } from '../http/event-stream.ts';
 import type { ModelNeeds, ProviderRegistry } from '../providers/registry.ts';
-import { countTokens, estimatePromptTokens } from '../providers/tokenizer.ts';
+import { estimatePromptTokens } from '../providers/tokenizer.ts';
 import { describeProviderError } from '../chat/provider-errors.ts';
-import { streamReply } from '../providers/stream.ts';
+import { runReply, usageOf } from '../chat/pipeline.ts';
 import { isUserProvided } from '../providers/user-keys.ts';
 import { chatCompletionRequestSchema, FINISH_REASONS, type ChatCompletionRequest } from './schema.ts';
 
@@ -25,15 +25,42 @@ const ERROR_TYPES: Record<number, string> = {
   429: 'rate_limit_exceeded',
 };
 
-/** OpenAI's error shape, which the official clients parse. */
+/**
+ * OpenAI's error shape, which the official clients parse; `extra` carries structured fields beside it
+ * (a 402's `required` and `balance`, as OpenRouter sends).
+ */
 function sendOpenAIError(
   reply: FastifyReply,
   status: number,
   message: string,
   code: string | null,
   param: string | null = null,
+  extra: Record<string, unknown> = {},
 ) {
-  return reply.status(status).send({ error: { message, type: ERROR_TYPES[status] ?? 'server_error', param, code } });
+  return reply
+    .status(status)
+    .send({ error: { message, type: ERROR_TYPES[status] ?? 'server_error', param, code, ...extra } });
+}
+
+/** The text of an answer and of its reasoning, as OpenAI-compatible APIs carry them. */
+function contentOf(parts: MessagePart[]): { content: string; reasoning_content?: string } {
+  let content = '';
+  let reasoning = '';
+  for (const part of parts) {
+    if (part.type === 'text') content += part.text;
+    else if (part.type === 'reasoning') reasoning += part.text;
+  }
+  return reasoning ? { content, reasoning_content: reasoning } : { content };
+}
+
+function usageChunk(usage: Usage) {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    ...(usage.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
+    ...(usage.cacheReadTokens ? { prompt_tokens_details: { cached_tokens: usage.cacheReadTokens } } : {}),
+  };
 }
 
 function text(content: ChatCompletionRequest['messages'][number]['content']): string {
@@ -63,18 +90,19 @@ function promptOf(messages: ChatCompletionRequest['messages']): {
 
 export interface OpenAIRouteDeps {
   providers: ProviderRegistry;
-  ledger: Ledger;
+  billing: ReplyBilling;
   config: Config;
 }
 
-/** `/v1/models` and `/v1/chat/completions` for API-key clients, billed like the web chat. */
-export async function openAIRoutes(app: FastifyInstance, { providers, ledger, config }: OpenAIRouteDeps) {
+/** `/v1/models` and `/v1/chat/completions` for API-key clients, on the web chat's reply pipeline and billing. */
+export async function openAIRoutes(app: FastifyInstance, { providers, billing, config }: OpenAIRouteDeps) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      const field = (error.details.fields as { field: string }[] | undefined)?.[0]?.field ?? null;
-      return sendOpenAIError(reply, error.status, error.message, error.code.toLowerCase(), field);
+      const { fields, ...extra } = error.details as { fields?: { field: string }[] };
+      const param = fields?.[0]?.field ?? (error.code === 'INSUFFICIENT_CREDITS' ? 'max_tokens' : null);
+      return sendOpenAIError(reply, error.status, error.message, error.code.toLowerCase(), param, extra);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0]!;
@@ -157,63 +185,67 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
           'messages',
         );
       const resolved = await resolveModel(body.model, user.id, { stopSequences: body.stop != null });
-      const params = {
+      const promptTokens = await estimatePromptTokens([...system, ...messages.map((m) => m.content)]);
+      const reservationId = randomUUID();
+      // The reply may write what the caller asked for, and the balance must hold all of it: a shorter
+      // reply than `max_tokens` would be a silent truncation (a 402 says what is required instead).
+      const credits = await billing.hold({
+        userId: user.id,
+        reservationId,
+        promptTokens,
         maxOutputTokens:
           body.max_completion_tokens ??
           body.max_tokens ??
-          resolved.defaults.maxOutputTokens ??
-          config.chat.maxOutputTokens,
-      };
-      const promptTokens = await estimatePromptTokens([...system, ...messages.map((m) => m.content)]);
-      const reservationId = randomUUID();
-      const hold = config.billing.enabled
-        ? await affordableHold(ledger, user.id, promptTokens, params, resolved.price)
-        : 0;
-      const context = { endpoint: resolved.endpointId, model: resolved.modelId, description: 'API reply' };
-      if (hold > 0) await ledger.reserve({ userId: user.id, reservationId, amount: hold, ...context });
-      /** Settles the hold at `usage`, or gives it all back when nothing is owed (null). */
-      const settle = async (usage: Usage | null) => {
-        if (hold === 0) return;
-        if (!usage) await ledger.release(reservationId);
-        else
-          await ledger.settle({
-            reservationId,
-            cost: costOf(usage, resolved.price),
-            usage,
-            rates: resolved.price,
-            ...context,
-          });
-      };
-      const options = {
-        model: resolved.model,
-        system: system.length ? system.join('\n\n') : undefined,
-        messages,
-        temperature: body.temperature ?? resolved.defaults.temperature,
-        topP: body.top_p ?? resolved.defaults.topP,
-        maxOutputTokens: params.maxOutputTokens,
-        stopSequences: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
-        maxRetries: 1,
-      };
+          Math.min(resolved.defaults.maxOutputTokens ?? config.chat.maxOutputTokens, config.openaiApi.defaultMaxTokens),
+        price: resolved.price,
+        fit: 'exact',
+        context: { endpoint: resolved.endpointId, model: resolved.modelId, description: 'API reply' },
+      });
       const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
       const created = Math.floor(Date.now() / 1000);
       const model = body.model;
+      const abort = new AbortController();
+      const run = {
+        call: {
+          model: resolved.model,
+          price: resolved.price,
+          system: system.length ? system.join('\n\n') : undefined,
+          messages,
+          temperature: body.temperature ?? resolved.defaults.temperature,
+          topP: body.top_p ?? resolved.defaults.topP,
+          maxOutputTokens: credits.maxOutputTokens,
+          stopSequences: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? undefined),
+          promptTokens,
+        },
+        hold: credits,
+        description: 'API reply',
+        abort,
+        idleTimeoutSeconds: config.chat.idleTimeoutSeconds,
+      };
+      const settle = () =>
+        credits
+          .settle()
+          .catch((error: unknown) =>
+            request.log.error(
+              { err: error, reservationId },
+              'could not settle an API reply; the sweeper will release it',
+            ),
+          );
+      const describe = (failure: unknown, generated: boolean) =>
+        describeProviderError(failure, generated, isUserProvided(resolved.endpoint));
 
       if (!body.stream) {
-        let result;
-        try {
-          result = await generateText(options);
-        } catch (error) {
-          await settle(null);
-          const described = describeProviderError(error, false, isUserProvided(resolved.endpoint));
+        // A client that hangs up stops the generation; it pays for what was generated.
+        reply.raw.on('close', () => {
+          if (!reply.raw.writableFinished) abort.abort('stopped');
+        });
+        const outcome = await runReply(run);
+        await settle();
+        if (outcome.failure) {
+          const described = describe(outcome.failure, outcome.generated);
           return sendOpenAIError(reply, 502, described.message, described.code.toLowerCase());
         }
-        const usage: Usage = {
-          inputTokens: result.usage.inputTokens ?? promptTokens,
-          outputTokens: result.usage.outputTokens ?? (await countTokens(result.text)),
-          cacheReadTokens: result.usage.inputTokenDetails?.cacheReadTokens ?? 0,
-          cacheWriteTokens: result.usage.inputTokenDetails?.cacheWriteTokens ?? 0,
-        };
-        await settle(usage);
+        const usage = usageOf(outcome.steps) ?? { inputTokens: promptTokens, outputTokens: 0 };
         return {
           id,
           object: 'chat.completion',
@@ -222,33 +254,20 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
           choices: [
             {
               index: 0,
-              message: { role: 'assistant', content: result.text },
-              finish_reason: FINISH_REASONS[result.finishReason] ?? 'stop',
+              message: { role: 'assistant', ...contentOf(outcome.parts) },
+              finish_reason: FINISH_REASONS[outcome.finishReason ?? 'stop'] ?? 'stop',
               logprobs: null,
             },
           ],
-          usage: {
-            prompt_tokens: usage.inputTokens,
-            completion_tokens: usage.outputTokens,
-            total_tokens: usage.inputTokens + usage.outputTokens,
-          },
+          usage: usageChunk(usage),
         };
       }
 
       // A streaming API client that disconnects stops the generation; it pays for what was generated.
-      const abort = new AbortController();
-      reply.raw.on('close', () => abort.abort('client closed'));
-      reply.raw.on('error', () => abort.abort('client closed'));
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-request-id': request.id,
-      });
-      const write = (data: unknown) => {
-        if (!reply.raw.destroyed)
-          reply.raw.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
-      };
+      const stream = openEventStream(request, reply);
+      void stream.closed.then(() => abort.abort('stopped'));
+      const write = (data: unknown) =>
+        stream.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
       const chunk = (delta: object, finish: string | null) => ({
         id,
         object: 'chat.completion.chunk',
@@ -257,51 +276,26 @@ export async function openAIRoutes(app: FastifyInstance, { providers, ledger, co
         choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
       });
       write(chunk({ role: 'assistant', content: '' }, null));
-      let generated = '';
-      let finishReason = 'stop';
-      let usage: Usage | null = null;
-      let failure: unknown = null;
-      let accepted = true;
-      for await (const part of streamReply(resolved.model, { ...options, abortSignal: abort.signal })) {
-        if (part.type === 'text') {
-          generated += part.text;
-          write(chunk({ content: part.text }, null));
-        } else if (part.type === 'finish') {
-          finishReason = FINISH_REASONS[part.finishReason] ?? 'stop';
-          usage = part.usage;
-        } else {
-          failure = abort.signal.aborted ? 'aborted' : part.error;
-          accepted = part.accepted;
-        }
-      }
-      const billed = await billedUsage({ accepted, reported: usage, promptTokens, text: generated });
-      await settle(billed).catch((error: unknown) =>
-        request.log.error({ err: error, reservationId }, 'could not settle an API reply; the sweeper will release it'),
-      );
-      if (failure && failure !== 'aborted') {
-        const described = describeProviderError(failure, generated !== '', isUserProvided(resolved.endpoint));
+      const outcome = await runReply({
+        ...run,
+        onDelta: (_index, kind, text) =>
+          write(chunk(kind === 'text' ? { content: text } : { reasoning_content: text }, null)),
+      });
+      await settle();
+      if (outcome.failure && outcome.failure !== 'stopped') {
+        const described = describe(outcome.failure, outcome.generated);
         write({
           error: { message: described.message, type: 'server_error', param: null, code: described.code.toLowerCase() },
         });
-      } else if (!abort.signal.aborted) {
-        write(chunk({}, finishReason));
-        if (body.stream_options?.include_usage && billed) {
-          write({
-            id,
-            object: 'chat.completion.chunk',
-            created,
-            model,
-            choices: [],
-            usage: {
-              prompt_tokens: billed.inputTokens,
-              completion_tokens: billed.outputTokens,
-              total_tokens: billed.inputTokens + billed.outputTokens,
-            },
-          });
+      } else if (!outcome.failure) {
+        write(chunk({}, FINISH_REASONS[outcome.finishReason ?? 'stop'] ?? 'stop'));
+        const usage = usageOf(outcome.steps);
+        if (body.stream_options?.include_usage && usage) {
+          write({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageChunk(usage) });
         }
       }
       write('[DONE]');
-      reply.raw.end();
+      stream.end();
     },
   );
 }

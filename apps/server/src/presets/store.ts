@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
-import { PRESET_LIMIT, type CreatePreset, type ModelParams, type Preset, type UpdatePreset } from '@tessera/shared';
+import { PRESET_LIMIT, type CreatePreset, type Preset, type UpdatePreset } from '@tessera/shared';
 import type { Db } from '../db/client.ts';
 import { presets, users } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
@@ -14,7 +14,7 @@ export function toPreset(row: PresetRow): Preset {
     endpoint: row.endpoint,
     model: row.model,
     systemPrompt: row.systemPrompt,
-    params: (row.params ?? {}) as ModelParams,
+    params: row.params,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -5,10 +5,23 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
+import type { EndpointInfo } from '@tessera/shared';
+import type { Price } from '../config/schema.ts';
 import { countTokens, splitTokens } from './tokenizer.ts';
 
 export const DEMO_ENDPOINT_ID = 'tessera-demo';
 export const DEMO_MODEL_ID = 'tessera-demo';
+
+/** The demo as the model picker lists it. */
+export function demoEndpointInfo(price: Price): EndpointInfo {
+  return {
+    id: DEMO_ENDPOINT_ID,
+    name: 'Tessera Demo',
+    kind: 'demo',
+    models: [{ id: DEMO_MODEL_ID, name: 'Tessera Demo', price: { input: price.input, output: price.output } }],
+    userKey: 'none',
+  };
+}
 
 function promptText(prompt: LanguageModelV3Prompt): string {
   return prompt

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -6,25 +5,15 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createAzure } from '@ai-sdk/azure';
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { z } from 'zod';
 import type { EndpointInfo, ModelInfo, ModelParams } from '@tessera/shared';
 import type { Config, EndpointConfig, Price } from '../config/schema.ts';
 import { AppError } from '../http/errors.ts';
-import { DEFAULT_PRICES, FALLBACK_PRICE, priceFor } from '../billing/pricing.ts';
-import { DEMO_ENDPOINT_ID, DEMO_MODEL_ID, demoLanguageModel } from './demo.ts';
-import { endpointsFromEnv, OLLAMA_DEFAULT_URL, ollamaEndpoint } from './env.ts';
+import { DEMO_ENDPOINT_ID, DEMO_MODEL_ID, demoEndpointInfo, demoLanguageModel } from './demo.ts';
+import { discoverOllama } from './discovery.ts';
+import { endpointsFromEnv } from './env.ts';
+import { createModelLists } from './models.ts';
+import { createPrices } from './prices.ts';
 import { endpointBilling, isUserProvided, type UserKey, type UserKeyStore } from './user-keys.ts';
-
-const MODEL_LIST_TTL_MS = 5 * 60_000;
-/** A listing that failed on an endpoint with its own key is not tried again for this long (the last good list stays). */
-const FAILED_MODEL_LIST_TTL_MS = 30_000;
-/** Model lists fetched with a user's own key: kept briefly (a refused key too), and only so many users at once. */
-const USER_MODEL_LIST_TTL_MS = 60_000;
-const USER_MODEL_LISTS_MAX = 1_000;
-const MODEL_LIST_TIMEOUT_MS = 5_000;
-/** Anthropic and Gemini page their lists (up to 1000 a page); more pages than this are not asked for. */
-const MODEL_LIST_MAX_PAGES = 10;
-const FREE: Price = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
 /** A model ready to call, with its price and the endpoint's default parameters. */
 export interface Resolved {
@@ -96,114 +85,6 @@ function languageModelFor(
   }
 }
 
-/**
- * Where each kind lists its models when the endpoint has no baseURL: the host its AI SDK provider calls by default
- * (so a key only ever goes to the endpoint's own host). Azure and Bedrock have no listing here (the config refuses
- * `fetch: true` on them): their models are deployments or regional model ids the operator lists.
- */
-export const MODEL_LIST_BASE_URLS = {
-  openai: 'https://api.openai.com/v1',
-  'openai-compatible': 'http://127.0.0.1:11434/v1',
-  anthropic: 'https://api.anthropic.com/v1',
-  google: 'https://generativelanguage.googleapis.com/v1beta',
-} as const;
-
-/**
- * OpenAI's /models lists every model the key can use, most of which cannot chat: embeddings, text-to-speech,
- * transcription (whisper, *-transcribe), images (dall-e, gpt-image), moderation, realtime and audio models,
- * completions-only models (*-instruct, davinci, babbage), video (sora), and models that need a tool to answer
- * (computer-use, deep-research). Fetched ids matching this are left out of the picker; listed ids are always kept.
- */
-const OPENAI_NON_CHAT =
-  /embedding|(^|-)tts(-|$)|whisper|transcribe|dall-e|(^|-)image(-|$)|moderation|realtime|(^|-)audio(-|$)|instruct|^davinci|^babbage|^sora|computer-use|deep-research/;
-
-export function isOpenAIChatModel(id: string): boolean {
-  return !OPENAI_NON_CHAT.test(id);
-}
-
-const openaiModelList = z.object({ data: z.array(z.object({ id: z.string().min(1) })).nullish() });
-const anthropicModelList = z.object({
-  data: z.array(z.object({ id: z.string().min(1) })),
-  has_more: z.boolean().optional(),
-  last_id: z.string().nullish(),
-});
-const geminiModelList = z.object({
-  models: z
-    .array(z.object({ name: z.string().min(1), supportedGenerationMethods: z.array(z.string()).optional() }))
-    .optional(),
-  nextPageToken: z.string().optional(),
-});
-
-/**
- * The model ids an endpoint's own API lists, asked with its kind's protocol and credentials: OpenAI and
- * OpenAI-compatible `GET /models` with a Bearer token, Anthropic `GET /models` with x-api-key and
- * anthropic-version, Gemini `GET /models` with x-goog-api-key (models that can generateContent, without the
- * `models/` prefix). Redirects are refused, so a key header never follows one to another host. Throws on failure.
- */
-export async function listModels(
-  endpoint: EndpointConfig,
-  apiKey: string | undefined,
-  timeoutMs = MODEL_LIST_TIMEOUT_MS,
-): Promise<string[]> {
-  if (endpoint.kind === 'azure' || endpoint.kind === 'bedrock') {
-    throw new Error(`${endpoint.id}: ${endpoint.kind} endpoints have no model listing`);
-  }
-  const base = (endpoint.baseURL ?? MODEL_LIST_BASE_URLS[endpoint.kind]).replace(/\/+$/, '');
-  const signal = AbortSignal.timeout(timeoutMs);
-  const get = async (path: string, query: Record<string, string>, auth: Record<string, string>) => {
-    const url = new URL(`${base}${path}`);
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    const response = await fetch(url, { headers: { ...auth, ...endpoint.headers }, signal, redirect: 'error' });
-    if (!response.ok) throw new Error(`${endpoint.id}: listing models answered HTTP ${response.status}`);
-    return (await response.json()) as unknown;
-  };
-
-  switch (endpoint.kind) {
-    case 'openai':
-    case 'openai-compatible': {
-      const body = openaiModelList.parse(await get('/models', {}, apiKey ? { authorization: `Bearer ${apiKey}` } : {}));
-      const ids = (body.data ?? []).map((m) => m.id);
-      // An OpenAI-compatible server is the user's own (Ollama, vLLM, a gateway): whatever it lists, it serves.
-      return endpoint.kind === 'openai' ? ids.filter(isOpenAIChatModel) : ids;
-    }
-    case 'anthropic': {
-      const auth: Record<string, string> = {
-        'anthropic-version': '2023-06-01',
-        ...(apiKey && { 'x-api-key': apiKey }),
-      };
-      const ids: string[] = [];
-      let after: string | null | undefined;
-      for (let page = 0; page < MODEL_LIST_MAX_PAGES; page++) {
-        const body = anthropicModelList.parse(
-          await get('/models', { limit: '1000', ...(after && { after_id: after }) }, auth),
-        );
-        ids.push(...body.data.map((m) => m.id));
-        if (!body.has_more || !body.last_id) break;
-        after = body.last_id;
-      }
-      return ids;
-    }
-    case 'google': {
-      const auth: Record<string, string> = apiKey ? { 'x-goog-api-key': apiKey } : {};
-      const ids: string[] = [];
-      let token: string | undefined;
-      for (let page = 0; page < MODEL_LIST_MAX_PAGES; page++) {
-        const body = geminiModelList.parse(
-          await get('/models', { pageSize: '1000', ...(token && { pageToken: token }) }, auth),
-        );
-        for (const model of body.models ?? []) {
-          if (model.supportedGenerationMethods?.includes('generateContent')) {
-            ids.push(model.name.replace(/^models\//, ''));
-          }
-        }
-        if (!body.nextPageToken) break;
-        token = body.nextPageToken;
-      }
-      return ids;
-    }
-  }
-}
-
 /** Why a user_provided endpoint cannot be used yet, in words that say what to do. */
 function keyRequired(endpoint: EndpointConfig, key: UserKey): AppError {
   const name = endpoint.name ?? endpoint.id;
@@ -221,18 +102,17 @@ function keyRequired(endpoint: EndpointConfig, key: UserKey): AppError {
 }
 
 export interface ProviderRegistryOptions {
+  /**
+   * Where the keys of `apiKey: user_provided` endpoints come from: the same store the provider-keys routes save
+   * into. Without one, no user has a key, and such endpoints offer their configured models and refuse to answer.
+   */
+  userKeys?: Pick<UserKeyStore, 'get'> | null;
   /** Where `discoverOllama` looks (default http://127.0.0.1:11434). */
   ollamaUrl?: string;
   /** How long one model listing may take (default 5 s). */
   modelListTimeoutMs?: number;
-  /** The clock of the model-list caches (tests). */
+  /** The clock of the model-list caches, in milliseconds above 0 (tests). */
   now?: () => number;
-}
-
-/** A model list as last seen, kept until `until`. */
-interface ListedModels {
-  until: number;
-  models: string[];
 }
 
 /** The endpoints of the config file and the environment, each model priced, plus the demo when it applies. */
@@ -243,82 +123,11 @@ export function createProviderRegistry(
 ) {
   const fromFile = new Set(config.endpoints.map((e) => e.id));
   const endpoints = [...config.endpoints, ...endpointsFromEnv(env).filter((e) => !fromFile.has(e.id))];
-  const now = options.now ?? Date.now;
-  const fetched = new Map<string, ListedModels>();
-  const fetchedWithUserKey = new Map<string, ListedModels>();
-  /** Listings under way, so that simultaneous requests wait for one answer instead of each asking. */
-  const listing = new Map<string, Promise<string[]>>();
-  let userKeys: UserKeyStore | null = null;
-  const priceTable = (endpoint: EndpointConfig | null) => ({
-    overrides: endpoint?.prices,
-    prices: { ...DEFAULT_PRICES, ...config.billing.prices },
-    fallback: config.billing.defaultPrice ?? FALLBACK_PRICE,
-  });
+  const userKeys = options.userKeys ?? null;
+  const models = createModelLists({ timeoutMs: options.modelListTimeoutMs, now: options.now });
+  const prices = createPrices(config);
 
   const demoEnabled = () => config.chat.demo === 'on' || (config.chat.demo === 'auto' && endpoints.length === 0);
-  const demoPrice = (): Price => priceFor(priceTable(null), DEMO_MODEL_ID).price;
-
-  /**
-   * The endpoint's models. With `fetch: true` its own API is asked too (see listModels): with the endpoint's own
-   * key, or on a user_provided endpoint with the requesting user's key only (cached per user, briefly); without a
-   * user key such an endpoint offers its configured models.
-   */
-  async function modelIds(endpoint: EndpointConfig, user?: { id: string; apiKey: string }): Promise<string[]> {
-    const configured = endpoint.models.map((m) => (typeof m === 'string' ? m : m.id));
-    // The config refuses fetch on azure and bedrock; an endpoint built some other way keeps its list.
-    if (!endpoint.fetch || endpoint.kind === 'azure' || endpoint.kind === 'bedrock') return configured;
-    if (!isUserProvided(endpoint)) {
-      return fetchModels(endpoint, configured, endpoint.apiKey, fetched, endpoint.id, {
-        ok: MODEL_LIST_TTL_MS,
-        failed: FAILED_MODEL_LIST_TTL_MS,
-      });
-    }
-    if (!user) return configured;
-    const keyHash = createHash('sha256').update(user.apiKey).digest('base64url').slice(0, 16);
-    const cacheKey = `${endpoint.id}\u0000${user.id}\u0000${keyHash}`;
-    if (fetchedWithUserKey.size >= USER_MODEL_LISTS_MAX && !fetchedWithUserKey.has(cacheKey)) {
-      fetchedWithUserKey.delete(fetchedWithUserKey.keys().next().value!);
-    }
-    // A key the endpoint refuses is not tried again on every page load either.
-    return fetchModels(endpoint, configured, user.apiKey, fetchedWithUserKey, cacheKey, {
-      ok: USER_MODEL_LIST_TTL_MS,
-      failed: USER_MODEL_LIST_TTL_MS,
-    });
-  }
-
-  async function fetchModels(
-    endpoint: EndpointConfig,
-    configured: string[],
-    apiKey: string | undefined,
-    cache: Map<string, ListedModels>,
-    cacheKey: string,
-    ttl: { ok: number; failed: number },
-  ): Promise<string[]> {
-    const cached = cache.get(cacheKey);
-    if (cached && now() < cached.until) return cached.models;
-    const pending = listing.get(cacheKey);
-    if (pending) return pending;
-    const keep = (models: string[], forMs: number) => {
-      cache.delete(cacheKey);
-      cache.set(cacheKey, { until: now() + forMs, models });
-      return models;
-    };
-    const request = listModels(endpoint, apiKey, options.modelListTimeoutMs)
-      .then(
-        (listed) => keep([...new Set([...configured, ...listed])].sort(), ttl.ok),
-        // An unreachable, slow or refusing endpoint keeps its last good list (else its configured models, or
-        // none) and is not asked again for a while, so it cannot hold up every /api/models until its timeout.
-        () => keep(cached?.models ?? configured, ttl.failed),
-      )
-      .finally(() => listing.delete(cacheKey));
-    listing.set(cacheKey, request);
-    return request;
-  }
-
-  /** The credits per token a user pays: nothing on a `billing: free` endpoint. */
-  function priceOf(endpoint: EndpointConfig, modelId: string): Price {
-    return endpointBilling(endpoint) === 'free' ? FREE : priceFor(priceTable(endpoint), modelId).price;
-  }
 
   /** The user's key for a user_provided endpoint (`none` without a user); null for an endpoint with its own key. */
   async function userKeyOf(endpoint: EndpointConfig, userId: string | undefined): Promise<UserKey | null> {
@@ -329,7 +138,7 @@ export function createProviderRegistry(
 
   function modelInfo(endpoint: EndpointConfig, id: string): ModelInfo {
     const named = endpoint.models.find((m) => typeof m !== 'string' && m.id === id);
-    const price = priceOf(endpoint, id);
+    const price = prices.of(endpoint, id);
     return {
       id,
       name: named && typeof named !== 'string' ? (named.name ?? id) : id,
@@ -338,11 +147,6 @@ export function createProviderRegistry(
   }
 
   return {
-    /** Where the keys of `apiKey: user_provided` endpoints come from (the provider-keys routes attach it). */
-    useUserKeys(store: UserKeyStore): void {
-      userKeys = store;
-    },
-
     /** The endpoints whose users bring their own key. */
     userProvidedEndpoints(): EndpointConfig[] {
       return endpoints.filter(isUserProvided);
@@ -350,14 +154,8 @@ export function createProviderRegistry(
 
     /** Looks for Ollama on its default port once, so a local Ollama needs no configuration. */
     async discoverOllama(): Promise<void> {
-      if (env.OLLAMA_BASE_URL || endpoints.some((e) => e.id === 'ollama')) return;
-      const url = options.ollamaUrl ?? OLLAMA_DEFAULT_URL;
-      try {
-        const response = await fetch(`${url}/api/tags`, { signal: AbortSignal.timeout(300) });
-        if (response.ok) endpoints.push(ollamaEndpoint(url));
-      } catch {
-        // No Ollama here.
-      }
+      const ollama = await discoverOllama(env, endpoints, options.ollamaUrl);
+      if (ollama && !endpoints.some((e) => e.id === ollama.id)) endpoints.push(ollama);
     },
 
     /** What `userId` can chat with; user_provided endpoints say whether this user has saved a key. */
@@ -370,21 +168,12 @@ export function createProviderRegistry(
             id: endpoint.id,
             name: endpoint.name ?? endpoint.id,
             kind: endpoint.kind,
-            models: (await modelIds(endpoint, user)).map((id) => modelInfo(endpoint, id)),
+            models: (await models.of(endpoint, user)).map((id) => modelInfo(endpoint, id)),
             userKey: key === null ? 'none' : key.status === 'set' ? 'set' : 'required',
           };
         }),
       );
-      if (demoEnabled()) {
-        const price = demoPrice();
-        infos.push({
-          id: DEMO_ENDPOINT_ID,
-          name: 'Tessera Demo',
-          kind: 'demo',
-          models: [{ id: DEMO_MODEL_ID, name: 'Tessera Demo', price: { input: price.input, output: price.output } }],
-          userKey: 'none',
-        });
-      }
+      if (demoEnabled()) infos.push(demoEndpointInfo(prices.demo()));
       return infos;
     },
 
@@ -403,9 +192,9 @@ export function createProviderRegistry(
 
     /** The rates of a model for billing, without its key or model list (null for an endpoint gone from the config). */
     priceOf(endpointId: string, modelId: string): Price | null {
-      if (endpointId === DEMO_ENDPOINT_ID) return demoPrice();
+      if (endpointId === DEMO_ENDPOINT_ID) return prices.demo();
       const endpoint = endpoints.find((e) => e.id === endpointId);
-      return endpoint ? priceOf(endpoint, modelId) : null;
+      return endpoint ? prices.of(endpoint, modelId) : null;
     },
 
     /**
@@ -423,7 +212,7 @@ export function createProviderRegistry(
           endpointId,
           modelId,
           model: demoLanguageModel(config.chat.demoTokenDelayMs),
-          price: demoPrice(),
+          price: prices.demo(),
           billing: 'credits',
           defaults: {},
         };
@@ -437,8 +226,8 @@ export function createProviderRegistry(
       const key = await userKeyOf(endpoint, userId);
       if (key && key.status !== 'set') throw keyRequired(endpoint, key);
       const apiKey = key ? key.apiKey : endpoint.apiKey;
-      const models = await modelIds(endpoint, key && userId ? { id: userId, apiKey: key.apiKey } : undefined);
-      if (models.length > 0 && !models.includes(modelId)) {
+      const offered = await models.of(endpoint, key && userId ? { id: userId, apiKey: key.apiKey } : undefined);
+      if (offered.length > 0 && !offered.includes(modelId)) {
         throw new AppError('VALIDATION_ERROR', `${endpoint.name ?? endpoint.id} does not offer ${modelId}`, {
           fields: [{ field: 'model', message: 'Unknown model' }],
         });
@@ -448,7 +237,7 @@ export function createProviderRegistry(
         endpointId,
         modelId,
         model: languageModelFor(endpoint, modelId, apiKey, needs),
-        price: priceOf(endpoint, modelId),
+        price: prices.of(endpoint, modelId),
         billing: endpointBilling(endpoint),
         defaults: endpoint.defaultParams,
       };

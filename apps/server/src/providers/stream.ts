@@ -5,11 +5,12 @@ import {
   type LanguageModelV3Prompt,
   type LanguageModelV3Usage,
 } from '@ai-sdk/provider';
-import type { ModelMessage } from 'ai';
+import { InvalidPromptError, type ModelMessage } from 'ai';
 import type { Usage } from '../billing/pricing.ts';
 
 export type ReplyPart =
   | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
   | { type: 'finish'; finishReason: string; usage: Usage | null }
   /** `accepted`: the provider had accepted the request (its stream had begun) when this happened. */
   | { type: 'error'; error: unknown; accepted: boolean };
@@ -24,16 +25,31 @@ export interface ReplyOptions {
   abortSignal?: AbortSignal;
 }
 
+/** The text of a message's content; content the prompt cannot carry yet is refused, never dropped. */
+function textOf(message: ModelMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  let text = '';
+  for (const part of message.content) {
+    if (part.type !== 'text')
+      throw new InvalidPromptError({ prompt: message, message: `A ${part.type} part cannot be sent to a model yet` });
+    text += part.text;
+  }
+  return text;
+}
+
 function toPrompt(system: string | undefined, messages: ModelMessage[]): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = system ? [{ role: 'system', content: system }] : [];
   for (const message of messages) {
-    const text = typeof message.content === 'string' ? message.content : '';
-    if (message.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text }] });
-    else if (message.role === 'assistant') prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
+    if (message.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text: textOf(message) }] });
+    else if (message.role === 'assistant')
+      prompt.push({ role: 'assistant', content: [{ type: 'text', text: textOf(message) }] });
+    else if (message.role === 'system') prompt.push({ role: 'system', content: message.content });
+    else throw new InvalidPromptError({ prompt: message, message: 'Tool messages cannot be sent to a model yet' });
   }
   return prompt;
 }
 
+/** The one mapping of a provider's usage report to what is billed; null when it did not report both counts. */
 export function fromProviderUsage(usage: LanguageModelV3Usage): Usage | null {
   const input = usage.inputTokens.total;
   const output = usage.outputTokens.total;
@@ -49,20 +65,6 @@ export function fromProviderUsage(usage: LanguageModelV3Usage): Usage | null {
 
 type StreamPart =
   Awaited<ReturnType<LanguageModelV3['doStream']>>['stream'] extends ReadableStream<infer P> ? P : never;
-
-async function openOnce(
-  model: LanguageModelV3,
-  options: ReplyOptions,
-): Promise<{ stream: ReadableStream<StreamPart> }> {
-  return await model.doStream({
-    prompt: toPrompt(options.system, options.messages),
-    maxOutputTokens: options.maxOutputTokens,
-    temperature: options.temperature,
-    topP: options.topP,
-    stopSequences: options.stopSequences,
-    abortSignal: options.abortSignal,
-  });
-}
 
 /** Retries of a reply the provider refused before it began (429, 5xx, overloaded…). */
 const OPEN_RETRIES = 2;
@@ -80,14 +82,23 @@ function retryDelayMs(error: APICallError, attempt: number): number | null {
 }
 
 /**
- * Opens the provider's stream, retrying a refusal the provider calls retryable (the AI SDK's own
- * retries belong to streamText, which replies here bypass). Once a stream has begun nothing is retried:
+ * Opens the provider's stream, retrying a refusal the provider calls retryable. The AI SDK's own retry
+ * (the same policy: retry-after headers, else exponential backoff) lives inside streamText and is not
+ * exported by `ai` 6, and replies here bypass streamText. Once a stream has begun nothing is retried:
  * its text has been shown.
  */
 async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ stream: ReadableStream<StreamPart> }> {
+  const prompt = toPrompt(options.system, options.messages);
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await openOnce(model, options);
+      return await model.doStream({
+        prompt,
+        maxOutputTokens: options.maxOutputTokens,
+        temperature: options.temperature,
+        topP: options.topP,
+        stopSequences: options.stopSequences,
+        abortSignal: options.abortSignal,
+      });
     } catch (error) {
       if (attempt >= OPEN_RETRIES || !APICallError.isInstance(error) || !error.isRetryable) throw error;
       const wait = retryDelayMs(error, attempt);
@@ -99,48 +110,26 @@ async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ st
 
 /** The reply part a provider stream part stands for, if any. */
 function toPart(value: StreamPart): ReplyPart | null {
-  if (value.type === 'text-delta') return value.delta ? { type: 'text', text: value.delta } : null;
-  if (value.type === 'finish') {
-    return { type: 'finish', finishReason: value.finishReason.unified, usage: fromProviderUsage(value.usage) };
-  }
-  if (value.type === 'error') return { type: 'error', error: value.error, accepted: true };
-  return null;
-}
-
-/**
- * Streams a text reply through the provider's AI SDK language model (its `doStream`), without
- * `streamText`'s extra stream stages, which cost about two thirds of a relay's throughput
- * (measured: docs/benchmarks.md). Replies here are plain text: no tools, no steps.
- */
-export async function* streamReply(model: LanguageModelV3, options: ReplyOptions): AsyncGenerator<ReplyPart> {
-  let stream: ReadableStream<StreamPart>;
-  try {
-    ({ stream } = await open(model, options));
-  } catch (error) {
-    yield { type: 'error', error, accepted: false };
-    return;
-  }
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      const part = toPart(value);
-      if (part) yield part;
-      if (part?.type === 'error') return;
-    }
-  } catch (error) {
-    yield { type: 'error', error, accepted: true };
-  } finally {
-    reader.releaseLock();
+  switch (value.type) {
+    case 'text-delta':
+      return value.delta ? { type: 'text', text: value.delta } : null;
+    case 'reasoning-delta':
+      return value.delta ? { type: 'reasoning', text: value.delta } : null;
+    case 'finish':
+      return { type: 'finish', finishReason: value.finishReason.unified, usage: fromProviderUsage(value.usage) };
+    case 'error':
+      return { type: 'error', error: value.error, accepted: true };
+    default:
+      return null;
   }
 }
 
 /**
- * The same parts as `streamReply`, each handed to `onPart` as soon as it is read. Without an async
+ * Streams a reply through the provider's AI SDK language model (its `doStream`), handing each part to
+ * `onPart` as soon as it is read. Without `streamText`'s extra stream stages and without an async
  * generator between the provider stream and the caller, a token costs a few promises less: about
- * 10 % of a relay's throughput under load (measured: docs/benchmarks.md). A throwing `onPart` is not a
- * provider error: it propagates.
+ * three quarters of a relay's throughput together (measured: docs/benchmarks.md). A throwing `onPart`
+ * is not a provider error: it propagates.
  */
 export async function readReply(
   model: LanguageModelV3,

@@ -9,16 +9,15 @@ import {
   type ProviderKey,
 } from '@tessera/shared';
 import { requireUser } from '../auth/guard.ts';
-import type { Db } from '../db/client.ts';
 import { AppError } from '../http/errors.ts';
 import type { ProviderRegistry } from './registry.ts';
-import { createUserKeyStore, endpointBilling, type UserKeySummary } from './user-keys.ts';
+import { endpointBilling, type UserKeyStore, type UserKeySummary } from './user-keys.ts';
 import type { EndpointConfig } from '../config/schema.ts';
 
 export interface ProviderKeyRouteDeps {
-  db: Db;
-  /** The server secret (TESSERA_SECRET or the generated one) the stored keys are encrypted under. */
-  secret: string;
+  /** Where the keys are saved: the same store the provider registry reads them from when it calls a model. */
+  userKeys: UserKeyStore;
+  /** Which endpoints take a user's own key. */
   providers: ProviderRegistry;
 }
 
@@ -38,11 +37,9 @@ function toProviderKey(endpoint: EndpointConfig, summary: UserKeySummary | undef
 
 /**
  * `/api/provider-keys`: each user's own keys for the endpoints configured with `apiKey: user_provided`.
- * Keys go in, only their last characters come out. Also hands the key store to the provider registry.
+ * Keys go in, only their last characters come out.
  */
-export async function providerKeyRoutes(app: FastifyInstance, { db, secret, providers }: ProviderKeyRouteDeps) {
-  const store = createUserKeyStore(db, secret);
-  providers.useUserKeys(store);
+export async function providerKeyRoutes(app: FastifyInstance, { userKeys: store, providers }: ProviderKeyRouteDeps) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['provider keys'];
 
