@@ -1,11 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { assistantMessages, chooseModel, send, waitForDone } from './chat-support.ts';
 import type { MessagePart } from '@tessera/shared';
-import { playRecording, reasoning, reasoningRecording, recordReply } from './parts-support.ts';
+import { playRecording, reasoning, recordReply } from './parts-support.ts';
 import { expectNoHorizontalScroll, saveScreenshot, signUpViaApi } from './support.ts';
 
 // Runs in both projects: e2e/screenshots/parts-reasoning-<desktop|mobile>-<light|dark>-<thinking|expanded|collapsed>.png
-// and parts-kinds-<desktop|mobile>-<light|dark>-<top|end>.png (recorded replies: see parts-support.ts for why).
+// (the real server) and parts-kinds-<desktop|mobile>-<light|dark>-<top|end>.png (a recorded reply: the server makes
+// no tool, file or citation parts yet; see parts-support.ts).
 
 function shot(page: Page, scheme: string, state: string) {
   return saveScreenshot(page, `parts-reasoning-${test.info().project.name}-${scheme}-${state}`);
@@ -17,16 +18,13 @@ for (const scheme of ['light', 'dark'] as const) {
     await signUpViaApi(page);
     await page.goto('/');
     await chooseModel(page, /gpt-4o-mini/);
-    const recording = reasoningRecording('Why is the sky blue?', {
-      notice: { maxOutputTokens: 1200, requested: 4096 },
-    });
-    const player = await playRecording(page, { ...recording, messages: [recording.user, recording.final] });
-    await send(page, 'Why is the sky blue?');
+    // The real server, reasoning through the fake LLM (its reasoning and answer are lorem ipsum).
+    await send(page, 'Why is the sky blue? [[fake thinking=120 tokens=60 delayMs=25]]');
     const { block, summary } = reasoning(page);
-    await expect(block).toContainText('I should also explain sunsets briefly.');
+    await expect(block).toHaveAttribute('data-state', 'thinking');
+    await expect.poll(async () => ((await block.textContent()) ?? '').length).toBeGreaterThan(250);
     await shot(page, scheme, 'thinking');
 
-    player.release();
     await waitForDone(page);
     await expect(summary).toHaveText(/^Thought for \d+ s$/);
     const width = page.viewportSize()!.width;
@@ -34,14 +32,13 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, scheme, 'collapsed');
 
     await summary.click();
-    await expect(block.getByText('Violet scatters even more')).toBeVisible();
+    await expect(block).toHaveJSProperty('open', true);
     await expectNoHorizontalScroll(page, width);
     // The reply's top in view: the reasoning opened above the answer.
     await assistantMessages(page)
       .first()
       .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, scheme, 'expanded');
-    await player.close();
   });
 }
 
@@ -100,7 +97,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.goto('/');
     await chooseModel(page, /gpt-4o-mini/);
     const recording = recordReply('What is the tallest building?', EVERY_KIND);
-    const player = await playRecording(page, { ...recording, messages: [recording.user, recording.final] });
+    const stop = await playRecording(page, { ...recording, messages: [recording.user, recording.final] });
     await send(page, 'What is the tallest building?');
     await waitForDone(page);
     const reply = assistantMessages(page).first();
@@ -114,6 +111,6 @@ for (const scheme of ['light', 'dark'] as const) {
     await saveScreenshot(page, `parts-kinds-${test.info().project.name}-${scheme}-top`);
     await reply.evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await saveScreenshot(page, `parts-kinds-${test.info().project.name}-${scheme}-end`);
-    await player.close();
+    await stop();
   });
 }

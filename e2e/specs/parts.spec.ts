@@ -1,8 +1,11 @@
-import { expect, test } from '@playwright/test';
-import type { ChatEvent, Message } from '@tessera/shared';
-import { assistantMessages, chooseModel, send, waitForDone } from './chat-support.ts';
-import { ANSWER, playRecording, reasoning, reasoningRecording, REASONING } from './parts-support.ts';
+import { expect, test, type Page } from '@playwright/test';
+import type { ChatEvent, ConversationWithMessages, Message } from '@tessera/shared';
+import { assistantMessages, chooseModel, openConversationId, send, waitForDone } from './chat-support.ts';
+import { reasoning } from './parts-support.ts';
 import { ownOrigin, signUpViaApi } from './support.ts';
+
+// Reasoning from the real server: the fake LLM streams visible reasoning with `[[fake thinking=N]]` (over the
+// Responses API here), and the server sends it as deltas to part 0 and the answer to part 1.
 
 test.beforeEach(async ({ page }) => {
   await signUpViaApi(page);
@@ -22,13 +25,21 @@ function parseSse(body: string): ChatEvent[] {
     });
 }
 
-test('the real server streams parts in the shapes the recorded reasoning reply uses', async ({ page }) => {
+async function savedReply(page: Page): Promise<Message> {
+  const id = openConversationId(page);
+  const data = (await (await page.request.get(`/api/conversations/${id}`)).json()) as ConversationWithMessages;
+  return data.messages.find((m) => m.role === 'assistant')!;
+}
+
+test('the server streams reasoning to part 0 and the answer to part 1 (the shapes recorded replies use)', async ({
+  page,
+}) => {
   const response = await page.request.post('/api/chat', {
     headers: { ...ownOrigin(), accept: 'text/event-stream' },
     data: {
       action: 'send',
       parentId: null,
-      content: 'Shapes? [[fake tokens=12]]',
+      content: 'Shapes? [[fake thinking=8 tokens=8]]',
       endpoint: 'openai',
       model: 'gpt-4o-mini',
     },
@@ -37,16 +48,12 @@ test('the real server streams parts in the shapes the recorded reasoning reply u
   const events = parseSse(await response.text());
   expect(events[0]?.type).toBe('start');
   const deltas = events.filter((e) => e.type === 'delta');
-  expect(deltas.length).toBeGreaterThan(0);
-  for (const delta of deltas) expect(delta).toMatchObject({ index: 0, part: 'text', text: expect.any(String) });
+  expect(deltas.some((d) => d.index === 0 && d.part === 'reasoning')).toBe(true);
+  expect(deltas.some((d) => d.index === 1 && d.part === 'text')).toBe(true);
+  expect(deltas.every((d) => (d.index === 0) === (d.part === 'reasoning'))).toBe(true);
   const done = events.find((e) => e.type === 'done') as Extract<ChatEvent, { type: 'done' }>;
-  expect(done).toBeDefined();
-  expect(done.message.parts).toEqual([{ type: 'text', text: done.message.content }]);
-
-  // And the page shows what was saved, through the part registry.
-  await page.goto(`/c/${done.message.conversationId}`);
-  await expect(assistantMessages(page).first()).toContainText(done.message.content.slice(0, 20));
-  await expect(page.getByTestId('reasoning-part')).toHaveCount(0);
+  expect(done.message.parts.map((p) => p.type)).toEqual(['reasoning', 'text']);
+  expect(done.message.content).toBe((done.message.parts[1] as { text: string }).text);
 });
 
 test('a reply that reasons shows its thinking while it streams, then folds it above the answer', async ({
@@ -54,100 +61,80 @@ test('a reply that reasons shows its thinking while it streams, then folds it ab
   context,
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const recording = reasoningRecording('Why is the sky blue?');
-  const player = await playRecording(page, { ...recording, messages: [recording.user, recording.final] });
-  await send(page, 'Why is the sky blue?');
+  await send(page, 'Why is the sky blue? [[fake thinking=80 tokens=30 delayMs=30]]');
 
   const reply = assistantMessages(page).first();
   const { block, summary } = reasoning(page);
-  // Thinking: open, announced as such, the reasoning visible as it arrives; no answer yet.
+  // Thinking: open, said so, the reasoning visible as it arrives; no answer yet.
   await expect(block).toHaveAttribute('data-state', 'thinking');
   await expect(summary).toHaveText('Thinking…');
   await expect(block).toHaveJSProperty('open', true);
-  await expect(block).toContainText('Violet scatters even more');
+  await expect(block).toContainText('Fake thinking');
   await expect(reply).toHaveAttribute('data-status', 'streaming');
-  await expect(reply).not.toContainText('The sky is blue because');
+  await expect(reply).not.toContainText('Fake reply');
 
-  player.release();
   await waitForDone(page);
-  // Answered: the reasoning folds to how long it took; the answer is markdown below it.
+  // Answered: the reasoning folds to how long it took; the answer is below it.
   await expect(block).toHaveAttribute('data-state', 'done');
   await expect(summary).toHaveText(/^Thought for \d+ s$/);
   await expect(block).toHaveJSProperty('open', false);
-  await expect(block.getByText('Violet scatters even more')).toBeHidden();
-  await expect(reply.locator('strong', { hasText: 'Rayleigh scattering' }).last()).toBeVisible();
-  const box = await block.boundingBox();
-  const answer = await reply.getByText('At sunset the light').boundingBox();
-  expect(box!.y).toBeLessThan(answer!.y);
+  await expect(block.getByText('Fake thinking')).toBeHidden();
+  const answer = reply.getByText(/Fake reply/);
+  await expect(answer).toBeVisible();
+  expect((await block.boundingBox())!.y).toBeLessThan((await answer.boundingBox())!.y);
 
   // The reader opens it again, by mouse and by keyboard.
   await summary.click();
   await expect(block).toHaveJSProperty('open', true);
-  await expect(block.getByText('Violet scatters even more')).toBeVisible();
+  await expect(block.getByText('Fake thinking')).toBeVisible();
   await summary.focus();
   await page.keyboard.press('Enter');
   await expect(block).toHaveJSProperty('open', false);
 
   // Copy takes the answer only, not the reasoning.
+  const saved = await savedReply(page);
+  expect(saved.parts.map((p) => p.type)).toEqual(['reasoning', 'text']);
   await reply.hover();
   await reply.getByRole('button', { name: 'Copy message' }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(ANSWER);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(saved.content);
 
-  // Reopened from the server's copy (no timing known): "Reasoning", folded.
+  // Reopened from what the server saved (no timing known to this tab): "Reasoning", folded.
   await page.reload();
   await expect(summary).toHaveText('Reasoning');
   await expect(block).toHaveJSProperty('open', false);
-  await player.close();
-});
-
-test('the output-limit notice says what the balance covers, under the reply', async ({ page }) => {
-  const recording = reasoningRecording('A long essay, please', {
-    notice: { maxOutputTokens: 1200, requested: 4096 },
-  });
-  const player = await playRecording(page, { ...recording, messages: [recording.user, recording.final] });
-  await send(page, 'A long essay, please');
-  const notice = assistantMessages(page).first().getByTestId('output-limit-notice');
-  await expect(notice).toHaveText('Your balance covers up to 1,200 tokens for this reply (asked for 4,096).');
-  player.release();
-  await waitForDone(page);
-  await expect(notice).toBeVisible();
-  await player.close();
+  await summary.click();
+  await expect(block).toContainText('Fake thinking');
 });
 
 test('a tab that joins mid-thought gets the reasoning from the snapshot and follows it', async ({ page }) => {
-  const recording = reasoningRecording('Why is the sky blue?');
-  const half = REASONING.slice(0, 120);
-  const streaming: Message = {
-    ...recording.final,
-    status: 'streaming',
-    content: '',
-    parts: [{ type: 'reasoning', text: half }],
-    usage: null,
-    cost: null,
-    finishReason: null,
-  };
-  const player = await playRecording(
-    page,
-    {
-      conversation: recording.conversation,
-      messages: [recording.user, streaming],
-      steps: [
-        { type: 'snapshot', message: streaming },
-        { type: 'delta', index: 0, part: 'reasoning', text: REASONING.slice(120) },
-        'gate',
-        { type: 'delta', index: 1, part: 'text', text: ANSWER },
-        { type: 'done', message: recording.final, balance: null },
-      ],
-    },
-    { matches: (method, path) => method === 'GET' && path === `/api/chat/${streaming.id}/stream` },
-  );
-  await page.goto(`/c/${recording.conversation.id}`);
+  await send(page, 'Think slowly [[fake thinking=200 tokens=20 delayMs=30]]');
   const { block, summary } = reasoning(page);
+  await expect(block).toContainText('Fake thinking');
+  await expect(page).toHaveURL(/\/c\/[\w-]+$/);
+
+  await page.reload();
   await expect(summary).toHaveText('Thinking…');
-  await expect(block).toContainText('Violet scatters even more');
-  player.release();
+  await expect(block).toHaveJSProperty('open', true);
+  await expect(block).toContainText('Fake thinking');
+  const early = ((await block.textContent()) ?? '').length;
+  await expect.poll(async () => ((await block.textContent()) ?? '').length).toBeGreaterThan(early);
   await waitForDone(page);
   await expect(summary).toHaveText('Reasoning');
-  await expect(assistantMessages(page).first()).toContainText('At sunset the light');
-  await player.close();
+  await expect(block).toHaveJSProperty('open', false);
+  await expect(assistantMessages(page).first()).toContainText('Fake reply');
+});
+
+test('the output-limit notice says what the balance covers, under the reply', async ({ page }) => {
+  // 200,000 output tokens of gpt-4o-mini cost more than a new account's 20,000 credits.
+  await page.getByRole('button', { name: /^Chat settings/ }).click();
+  const sheet = page.getByRole('dialog', { name: 'Chat settings' });
+  await sheet.getByRole('spinbutton', { name: 'Max output tokens' }).fill('200000');
+  await sheet.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(sheet).toBeHidden();
+
+  await send(page, 'A long essay, please [[fake tokens=40 delayMs=20]]');
+  const notice = assistantMessages(page).first().getByTestId('output-limit-notice');
+  await expect(notice).toHaveText(/^Your balance covers up to [\d,]+ tokens for this reply \(asked for 200,000\)\.$/);
+  await waitForDone(page);
+  await expect(notice).toBeVisible();
 });
