@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'apps/server/src/**/*.test.ts',
       'apps/web/src/**/*.test.ts',
+      'apps/web/src/**/*.test.tsx',
       'packages/*/src/**/*.test.ts',
       'tools/**/*.test.ts',
     ],

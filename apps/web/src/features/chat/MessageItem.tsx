@@ -1,14 +1,14 @@
 import type { Message } from '@tessera/shared';
-import { lazy, memo, Suspense, useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CheckIcon, CopyIcon, ForkIcon } from '../../components/ui/icons.tsx';
 import { Menu, MenuItem } from '../../components/ui/Menu.tsx';
 import { useNumberFormat } from '../credits/format.ts';
 import { useModels } from './api.ts';
 import { replyErrorText } from './reply-error.ts';
-import { useStreamText } from './stream-store.ts';
-
-const Markdown = lazy(() => import('./Markdown.tsx'));
+import { InfoIcon } from './parts/icons.tsx';
+import { PartList } from './parts/PartList.tsx';
+import { partsOf, useReplyNotice, useStreamParts } from './stream-store.ts';
 
 export interface MessageActions {
   onEditSave: (message: Message, text: string) => void;
@@ -50,10 +50,6 @@ function Icon({ d }: { d: string }) {
 const EDIT = 'M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4';
 const REGEN = 'M20 12a8 8 0 1 1-2.3-5.6M20 4v5h-5';
 const CONTINUE = 'M5 12h14M13 6l6 6-6 6';
-
-function PlainText({ text }: { text: string }) {
-  return <div className="break-words whitespace-pre-wrap">{text}</div>;
-}
 
 function CopyMessage({ text }: { text: string }) {
   const { t } = useTranslation();
@@ -263,23 +259,40 @@ function EditBox({
   );
 }
 
-function StreamingBody({ message }: { message: Message }) {
-  const live = useStreamText(message.id);
-  const text = live ?? message.content;
-  return <AssistantBody text={text} streaming />;
-}
-
-function AssistantBody({ text, streaming }: { text: string; streaming?: boolean }) {
-  if (!text && streaming)
+/**
+ * A reply's parts: live from the stream store while this tab streams it (only this component re-renders
+ * per delta), else as saved. One component either way, so a part keeps its state (an opened reasoning
+ * block) when the reply finishes.
+ */
+function AssistantBody({ message }: { message: Message }) {
+  const live = useStreamParts(message.id);
+  const streaming = message.status === 'streaming';
+  const parts = live ?? partsOf(message);
+  if (parts.length === 0 && streaming)
     return (
       <span className="inline-flex gap-1 py-2" aria-hidden="true">
         <span className="size-2 animate-pulse rounded-full bg-muted" />
       </span>
     );
+  return <PartList parts={parts} messageId={message.id} role="assistant" streaming={streaming} className="gap-3" />;
+}
+
+/** The reply's output limit was lowered to what the balance pays: said quietly under the reply. */
+function OutputLimitNotice({ messageId }: { messageId: string }) {
+  const { t } = useTranslation();
+  const nf = useNumberFormat();
+  const notice = useReplyNotice(messageId);
+  if (notice?.code !== 'OUTPUT_LIMIT_LOWERED') return null;
   return (
-    <Suspense fallback={<PlainText text={text} />}>
-      <Markdown text={text} />
-    </Suspense>
+    <p className="mt-2 flex items-start gap-1.5 text-xs text-faint" data-testid="output-limit-notice">
+      <InfoIcon className="mt-px size-3.5 shrink-0" />
+      <span>
+        {t('parts.outputLimitLowered', {
+          max: nf.format(notice.maxOutputTokens),
+          requested: nf.format(notice.requested),
+        })}
+      </span>
+    </p>
   );
 }
 
@@ -303,7 +316,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
           />
         ) : (
           <div className="max-w-[85%] rounded-3xl bg-subtle px-4 py-2.5 text-[15px] leading-6 text-fg">
-            <PlainText text={message.content} />
+            <PartList parts={partsOf(message)} messageId={message.id} role="user" className="gap-2" />
           </div>
         )}
         {!editing ? (
@@ -345,7 +358,8 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
         aria-live={streaming ? 'polite' : undefined}
         aria-busy={streaming || undefined}
       >
-        {streaming ? <StreamingBody message={message} /> : <AssistantBody text={message.content} />}
+        <AssistantBody message={message} />
+        <OutputLimitNotice messageId={message.id} />
       </div>
       {message.status === 'error' ? (
         <div
@@ -397,7 +411,7 @@ function MessageItemImpl({ view, actions }: { view: MessageView; actions: Messag
   );
 }
 
-/** Memoised: while a reply streams, only its StreamingBody re-renders. */
+/** Memoised: while a reply streams, only its AssistantBody (and in it, the growing part) re-renders. */
 export const MessageItem = memo(MessageItemImpl, (a, b) => {
   const x = a.view;
   const y = b.view;

@@ -3,7 +3,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { creditKeys, setBalance } from '../credits/api.ts';
 import { chatKeys, stopMessage, updateConversationCache, updateListCache, upsertMessages } from './api.ts';
 import { postChat, resumeChat } from './sse.ts';
-import { streamStore } from './stream-store.ts';
+import { partsOf, streamStore, type OutputLimitNotice } from './stream-store.ts';
 
 /**
  * Generations in flight in this tab, by assistant message id. Module state (not component state) so
@@ -27,6 +27,8 @@ function handler(
   cb: GenerationCallbacks,
 ) {
   let finished = false;
+  // A notice that came before the reply's id was known (the server decides the limit before it starts).
+  let earlyNotice: OutputLimitNotice | null = null;
 
   const finish = (message: Message) => {
     finished = true;
@@ -53,7 +55,8 @@ function handler(
         known.conversationId = conversation.id;
         known.assistantId = assistantMessage.id;
         active.set(assistantMessage.id, controller);
-        streamStore.set(assistantMessage.id, assistantMessage.content);
+        streamStore.start(assistantMessage.id, partsOf(assistantMessage));
+        if (earlyNotice) streamStore.notice(assistantMessage.id, earlyNotice);
         const fresh = [userMessage, assistantMessage].filter((m): m is Message => !!m);
         const withLeaf = { ...conversation, currentLeafId: assistantMessage.id };
         const existing = qc.getQueryData<ConversationWithMessages>(chatKeys.conversation(conversation.id));
@@ -73,12 +76,21 @@ function handler(
       case 'snapshot': {
         known.conversationId ??= event.message.conversationId;
         known.assistantId = event.message.id;
-        streamStore.set(event.message.id, event.message.content);
+        streamStore.snapshot(event.message.id, partsOf(event.message));
         return;
       }
       case 'delta':
-        if (known.assistantId) streamStore.append(known.assistantId, event.text);
+        if (known.assistantId) streamStore.delta(known.assistantId, event.index, event.part, event.text);
         return;
+      case 'part':
+        if (known.assistantId) streamStore.part(known.assistantId, event.index, event.part);
+        return;
+      case 'notice': {
+        const notice = { code: event.code, maxOutputTokens: event.maxOutputTokens, requested: event.requested };
+        if (known.assistantId) streamStore.notice(known.assistantId, notice);
+        else earlyNotice = notice;
+        return;
+      }
       case 'done':
         finish(event.message);
         if (typeof event.balance === 'number') setBalance(qc, event.balance);

@@ -24,7 +24,7 @@ export class ChatRequestError extends ApiError {
   }
 }
 
-const EVENT_TYPES = new Set(['start', 'snapshot', 'delta', 'done', 'error', 'title']);
+const EVENT_TYPES = new Set(['start', 'snapshot', 'delta', 'part', 'notice', 'done', 'error', 'title']);
 
 async function readError(response: Response): Promise<ChatRequestError> {
   let payload: unknown;
