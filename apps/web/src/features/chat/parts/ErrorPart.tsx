@@ -4,8 +4,9 @@ import { replyErrorText } from '../reply-error.ts';
 import type { PartProps } from './types.ts';
 
 /**
- * A step that failed inside a reply that went on: said in the reader's language when its code is known,
- * else in the server's words. Not an alert: the reply carried on, nothing needs doing at once.
+ * A step that failed inside a reply that went on, worded from its code and fields in the reader's
+ * language (an unknown code reads as a failed step, never as the server's English). Not an alert: the
+ * reply carried on, nothing needs doing at once.
  */
 export function ErrorPart({ part }: PartProps<'error'>) {
   const { t } = useTranslation();

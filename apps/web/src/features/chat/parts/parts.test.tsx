@@ -156,13 +156,14 @@ describe('part registry', () => {
     expect(out).not.toContain('javascript:');
   });
 
-  it('renders an error part in the reader’s language when its code is known, else its message', () => {
+  it('renders an error part in the reader’s language, never in the server’s words', () => {
     const known = html([{ type: 'error', error: { code: 'PROVIDER_RATE_LIMITED', message: 'Rate limited' } }], {
       zh: true,
     });
-    expect(known).toContain(zh.replyError.rateLimited);
+    expect(known).toContain(zh.replyError.PROVIDER_RATE_LIMITED);
     const unknown = html([{ type: 'error', error: { code: 'TOOL_BROKE', message: 'The tool broke.' } }]);
-    expect(unknown).toContain('The tool broke.');
+    expect(unknown).toContain(en.chat.replyFailed);
+    expect(unknown).not.toContain('The tool broke.');
   });
 });
 
