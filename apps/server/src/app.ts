@@ -24,6 +24,7 @@ import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
 import { billingRoutes } from './billing/routes.ts';
+import { claimRoutes } from './billing/claims.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
 import { createChatService, type ChatService } from './chat/service.ts';
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });
   await app.register(billingRoutes, { ledger, billing: config.billing });
+  await app.register(claimRoutes, { db: database.db, ledger, billing: config.billing, clock: options.clock });
   const providers = createProviderRegistry(config, options.env ?? process.env);
   const store = createConversationStore(database.db);
   const chat = createChatService({

@@ -1,12 +1,38 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { configSchema } from '../config/schema.ts';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { users } from '../db/schema.ts';
 import { manualClock } from '../test/clock.ts';
-import { Client, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
+import { Client, openTestDatabase, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
+import { ClaimCooldownError, createClaims } from './claims.ts';
+import { createLedger } from './ledger.ts';
 
 const HOUR = 3_600_000;
+
+describe.each(testDatabases)('the claim on $name', (db) => {
+  let database: Database;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ database, close } = await openTestDatabase(db));
+  });
+  afterAll(() => close());
+
+  it('rejects an early claim with the time left, and opens a missing account before claiming', async () => {
+    const clock = manualClock();
+    const billing = configSchema.parse({}).billing;
+    const claims = createClaims(database.db, billing, createLedger(database.db, billing, clock), clock);
+    const user = randomUUID();
+    await database.db.insert(users).values({ id: user, name: 'U', email: `${user}@example.com` });
+    expect(await claims.claim(user)).toMatchObject({ credited: 20_000, balance: 40_000 });
+    clock.advance(60_000);
+    const error = await claims.claim(user).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClaimCooldownError);
+    expect((error as ClaimCooldownError).details).toMatchObject({ remainingMs: 24 * 3_600_000 - 60_000 });
+  });
+});
 
 describe.each(testDatabases)('claim tokens on $name', (db) => {
   const clock = manualClock();

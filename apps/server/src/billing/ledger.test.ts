@@ -7,7 +7,7 @@ import { users } from '../db/schema.ts';
 import { Client, openTestDatabase, startTestApp, uniqueEmail, type TestApp } from '../test/app.ts';
 import { manualClock } from '../test/clock.ts';
 import { testDatabases } from '../test/databases.ts';
-import { ClaimCooldownError, createLedger, InsufficientCreditsError } from './ledger.ts';
+import { createLedger, InsufficientCreditsError } from './ledger.ts';
 
 const billing = (overrides: Record<string, unknown> = {}) => configSchema.parse({ billing: overrides }).billing;
 
@@ -194,17 +194,6 @@ describe.each(testDatabases)('the ledger on $name', (db) => {
       expect.objectContaining({ userId: user, balance: 20_001, ledger: 20_000 }),
     );
     await database.db.execute(sql`update balances set credits = credits - 1 where user_id = ${user}`);
-  });
-
-  it('rejects an early claim with the time left', async () => {
-    const clock = manualClock();
-    const ledger = createLedger(database.db, billing(), clock);
-    const user = await newUser(database);
-    await ledger.claim(user);
-    clock.advance(60_000);
-    const error = await ledger.claim(user).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ClaimCooldownError);
-    expect((error as ClaimCooldownError).details).toMatchObject({ remainingMs: 24 * 3_600_000 - 60_000 });
   });
 });
 
