@@ -33,9 +33,8 @@ import { createReplyRelay } from './chat/relay.ts';
 import { openAIRoutes } from './openai-api/routes.ts';
 import { providerKeyRoutes } from './providers/user-keys-routes.ts';
 import { presetRoutes } from './presets/routes.ts';
-import { createPurchases } from './payments/purchases.ts';
-import { paymentRoutes } from './payments/routes.ts';
-import { createStripeClient, paymentsConfigured } from './payments/stripe.ts';
+import { paymentsPlugin } from './payments/routes.ts';
+import { paymentsCsp } from './payments/stripe.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -102,14 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerCompression(app);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
-  const stripeCsp = paymentsConfigured(config)
-    ? {
-        scripts: ['https://js.stripe.com'],
-        frames: ['https://js.stripe.com', 'https://hooks.stripe.com'],
-        images: ['https://*.stripe.com'],
-        connect: ['https://api.stripe.com'],
-      }
-    : { scripts: [], frames: [], images: [], connect: [] };
+  const stripeCsp = paymentsCsp(config);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -180,16 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openAIRoutes, { providers, ledger, config });
   await app.register(providerKeyRoutes, { db: database.db, secret, providers });
   await app.register(presetRoutes, { db: database.db });
-  const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
-  const purchases = createPurchases({
-    db: database.db,
-    stripe,
-    payments: config.payments,
-    ledger,
-    log: app.log,
-    clock: options.clock,
-  });
-  await app.register(paymentRoutes, { payments: config.payments, purchases, stripe });
+  await app.register(paymentsPlugin, { config, db: database.db, ledger, clock: options.clock });
   app.decorate('chat', chat);
   app.decorate('providers', providers);
   app.decorate('conversations', store);
