@@ -7,13 +7,13 @@ import { users } from '../db/schema.ts';
 import { manualClock } from '../test/clock.ts';
 import { testDatabases } from '../test/databases.ts';
 import { openTestDatabase } from '../test/app.ts';
-import { ClaimCooldownError, createClaims } from './claims.ts';
 import { createLedger, InsufficientCreditsError } from './ledger.ts';
 
 const USERS = 3;
 const HOUR = 3_600_000;
+const REFILL = { enabled: true, amount: 3_000, intervalHours: 24 };
 
-/** Where the run's clock starts: anywhere in ~11 days from 2026-01-01, so claim and refill windows fall differently. */
+/** Where the run's clock starts: anywhere in ~11 days from 2026-01-01, so refill windows fall differently. */
 const start = fc.date({
   min: new Date(Date.UTC(2026, 0, 1)),
   max: new Date(Date.UTC(2026, 0, 1) + 1e9),
@@ -21,7 +21,6 @@ const start = fc.date({
 });
 
 const op = fc.oneof(
-  fc.record({ type: fc.constant('claim' as const), user: fc.nat(USERS - 1) }),
   fc.record({ type: fc.constant('wait' as const), hours: fc.integer({ min: 1, max: 30 }) }),
   fc.record({
     type: fc.constant('grant' as const),
@@ -55,39 +54,34 @@ describe.each(testDatabases)('ledger invariants under random operations on $name
   afterAll(() => close());
 
   it('keeps every balance ≥ 0, equal to its ledger, and equal to a simple model of the rules', async () => {
-    const config = configSchema.parse({ billing: { startBalance: 5_000 } }).billing;
+    const config = configSchema.parse({ billing: { startBalance: 5_000, autoRefill: REFILL } }).billing;
     await fc.assert(
       fc.asyncProperty(start, fc.array(op, { minLength: 5, maxLength: 40 }), async (startAt, ops) => {
         const clock = manualClock(startAt);
         const ledger = createLedger(database.db, config, clock);
-        const claims = createClaims(database.db, config, ledger, clock);
         // Identities, not inputs: fresh users every run (a shrunk run replays on the same database).
         const ids: string[] = Array.from({ length: USERS }, () => randomUUID());
         await database.db.insert(users).values(ids.map((id) => ({ id, name: 'P', email: `${id}@example.com` })));
-        const model = ids.map(() => ({ balance: 5_000, lastClaim: null as number | null }));
+        const model = ids.map(() => ({ balance: 5_000, lastRefill: clock().getTime() }));
+        // Holds and balance reads first add the automatic refill when its interval has passed.
+        const refill = (m: (typeof model)[number]) => {
+          if (clock().getTime() - m.lastRefill < REFILL.intervalHours * HOUR) return;
+          m.balance += REFILL.amount;
+          m.lastRefill = clock().getTime();
+        };
         const held: { id: string; user: number; amount: number }[] = [];
         await Promise.all(ids.map((id) => ledger.openAccount(id)));
 
         for (const o of ops) {
           if (o.type === 'wait') {
             clock.advance(o.hours * HOUR);
-          } else if (o.type === 'claim') {
-            const m = model[o.user]!;
-            const allowed = m.lastClaim === null || clock().getTime() - m.lastClaim >= 24 * HOUR;
-            const result = await claims.claim(ids[o.user]!).catch((e: unknown) => e);
-            if (allowed) {
-              m.balance += 20_000;
-              m.lastClaim = clock().getTime();
-              expect(result).toMatchObject({ credited: 20_000, balance: m.balance });
-            } else {
-              expect(result).toBeInstanceOf(ClaimCooldownError);
-            }
           } else if (o.type === 'grant') {
             await ledger.adjust({ userId: ids[o.user]!, amount: o.amount, kind: 'grant', key: randomUUID() });
             model[o.user]!.balance += o.amount;
           } else if (o.type === 'hold') {
             const id = randomUUID();
             const m = model[o.user]!;
+            refill(m);
             const result = await ledger
               .reserve({ userId: ids[o.user]!, reservationId: id, amount: o.amount })
               .catch((e: unknown) => e);
@@ -131,6 +125,7 @@ describe.each(testDatabases)('ledger invariants under random operations on $name
         }
 
         for (const [i, id] of ids.entries()) {
+          refill(model[i]!);
           expect(await ledger.balance(id)).toBe(model[i]!.balance);
           expect(model[i]!.balance).toBeGreaterThanOrEqual(0);
         }

@@ -207,10 +207,18 @@ describe.each(testDatabases)('the transaction history API on $name', (db) => {
   it('pages newest first, filters by kind and date, and exports CSV', async () => {
     const client = new Client(t.app);
     await client.signUp(uniqueEmail());
-    await client.request({ method: 'POST', url: '/api/tokens/claim' });
+    const { id: userId } = (await client.me()).json();
+    await createLedger(t.database.db, billing()).adjust({
+      userId,
+      amount: 20_000,
+      kind: 'admin_adjust',
+      key: randomUUID(),
+    });
 
     const first = (await client.request({ method: 'GET', url: '/api/transactions?limit=1' })).json();
-    expect(first.items).toEqual([expect.objectContaining({ kind: 'claim', amount: 20_000, balanceAfter: 40_000 })]);
+    expect(first.items).toEqual([
+      expect.objectContaining({ kind: 'admin_adjust', amount: 20_000, balanceAfter: 40_000 }),
+    ]);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = (
       await client.request({ method: 'GET', url: `/api/transactions?limit=1&cursor=${first.nextCursor}` })
@@ -236,6 +244,6 @@ describe.each(testDatabases)('the transaction history API on $name', (db) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toMatch(/^id,createdAt,kind,amount,balanceAfter,/);
-    expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['claim', 'grant']);
+    expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['admin_adjust', 'grant']);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { configSchema } from '../config/schema.ts';
@@ -8,7 +9,7 @@ import { manualClock } from '../test/clock.ts';
 import { Client, openTestDatabase, startTestApp, TEST_SECRET, uniqueEmail, type TestApp } from '../test/app.ts';
 import { testDatabases } from '../test/databases.ts';
 import { ClaimCooldownError, createClaims } from './claims.ts';
-import { createLedger } from './ledger.ts';
+import { createLedger, InsufficientCreditsError } from './ledger.ts';
 
 const HOUR = 3_600_000;
 
@@ -31,6 +32,69 @@ describe.each(testDatabases)('the claim on $name', (db) => {
     const error = await claims.claim(user).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClaimCooldownError);
     expect((error as ClaimCooldownError).details).toMatchObject({ remainingMs: 24 * 3_600_000 - 60_000 });
+  });
+
+  it('credits exactly when the cooldown allows, among random waits, grants and holds, keeping the ledger', async () => {
+    const billing = configSchema.parse({ billing: { startBalance: 5_000 } }).billing;
+    const op = fc.oneof(
+      fc.record({ type: fc.constant('claim' as const), user: fc.nat(1) }),
+      fc.record({ type: fc.constant('wait' as const), hours: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ type: fc.constant('grant' as const), user: fc.nat(1), amount: fc.integer({ min: 1, max: 50_000 }) }),
+      fc.record({ type: fc.constant('hold' as const), user: fc.nat(1), amount: fc.integer({ min: 1, max: 60_000 }) }),
+    );
+    // The clock starts anywhere in ~11 days, so the claim windows (the ledger keys) fall differently.
+    const start = fc.date({
+      min: new Date(Date.UTC(2026, 0, 1)),
+      max: new Date(Date.UTC(2026, 0, 12)),
+      noInvalidDate: true,
+    });
+    await fc.assert(
+      fc.asyncProperty(start, fc.array(op, { minLength: 5, maxLength: 40 }), async (startAt, ops) => {
+        const clock = manualClock(startAt);
+        const ledger = createLedger(database.db, billing, clock);
+        const claims = createClaims(database.db, billing, ledger, clock);
+        // Identities, not inputs: fresh users every run (a shrunk run replays on the same database).
+        const ids: string[] = [randomUUID(), randomUUID()];
+        await database.db.insert(users).values(ids.map((id) => ({ id, name: 'P', email: `${id}@example.com` })));
+        await Promise.all(ids.map((id) => ledger.openAccount(id)));
+        const model = ids.map(() => ({ balance: 5_000, lastClaim: null as number | null }));
+        for (const o of ops) {
+          if (o.type === 'wait') {
+            clock.advance(o.hours * HOUR);
+            continue;
+          }
+          const m = model[o.user]!;
+          const userId = ids[o.user]!;
+          if (o.type === 'claim') {
+            const allowed = m.lastClaim === null || clock().getTime() - m.lastClaim >= 24 * HOUR;
+            const result = await claims.claim(userId).catch((e: unknown) => e);
+            if (allowed) {
+              m.balance += 20_000;
+              m.lastClaim = clock().getTime();
+              expect(result).toMatchObject({ credited: 20_000, balance: m.balance });
+            } else {
+              expect(result).toBeInstanceOf(ClaimCooldownError);
+              expect((result as ClaimCooldownError).details).toMatchObject({
+                remainingMs: m.lastClaim! + 24 * HOUR - clock().getTime(),
+              });
+            }
+            expect((await claims.status(userId)).canClaim).toBe(false);
+          } else if (o.type === 'grant') {
+            await ledger.adjust({ userId, amount: o.amount, kind: 'grant', key: randomUUID() });
+            m.balance += o.amount;
+          } else {
+            const result = await ledger
+              .reserve({ userId, reservationId: randomUUID(), amount: o.amount })
+              .catch((e: unknown) => e);
+            if (m.balance >= o.amount) m.balance -= o.amount;
+            else expect(result).toBeInstanceOf(InsufficientCreditsError);
+          }
+        }
+        for (const [i, id] of ids.entries()) expect(await ledger.balance(id)).toBe(model[i]!.balance);
+        expect((await ledger.verify()).filter((m) => ids.includes(m.userId))).toEqual([]);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 
