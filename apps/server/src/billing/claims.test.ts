@@ -159,6 +159,23 @@ describe.each(testDatabases)('claim tokens on $name', (db) => {
     expect((await client.request({ method: 'GET', url: '/api/balance' })).json().credits).toBe(40_000);
   });
 
+  it('refuses a chat-scoped API key with API_KEY_SCOPE (a full key or a session is needed)', async () => {
+    const client = new Client(t.app);
+    await client.signUp(uniqueEmail());
+    const { key } = (await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'sdk' } })).json();
+    for (const [method, url, payload] of [
+      ['GET', '/api/tokens/claim', undefined],
+      ['POST', '/api/tokens/claim', {}],
+    ] as const) {
+      const response = await t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
+      expect({ url, status: response.statusCode, code: response.json().error.code }).toEqual({
+        url,
+        status: 403,
+        code: 'API_KEY_SCOPE',
+      });
+    }
+  });
+
   it('requires a signed-in user', async () => {
     const response = await t.app.inject({ method: 'POST', url: '/api/tokens/claim' });
     expect(response.statusCode).toBe(401);
