@@ -2,7 +2,9 @@
 // rate of a bare single-row UPDATE through the same driver in the same run.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { createLedger, hotRows } from '../apps/server/src/billing/ledger.ts';
+import { createClaims } from '../apps/server/src/billing/claims.ts';
+import { hotRows } from '../apps/server/src/billing/balance-write.ts';
+import { createLedger } from '../apps/server/src/billing/ledger.ts';
 import { configSchema } from '../apps/server/src/config/schema.ts';
 import { openDatabase, type Database } from '../apps/server/src/db/client.ts';
 import { users } from '../apps/server/src/db/schema.ts';
@@ -45,6 +47,7 @@ for (const target of testDatabases) {
   await database.migrate();
   const billing = configSchema.parse({ billing: { startBalance: 1_000_000_000 } }).billing;
   const ledger = createLedger(database.db, billing);
+  const claiming = createClaims(database.db, billing, ledger);
   const pool = await makeUsers(database, 20_000);
   await Promise.all(pool.slice(0, CONCURRENCY).map((id) => ledger.openAccount(id)));
   for (const id of pool.slice(CONCURRENCY)) await ledger.openAccount(id);
@@ -63,7 +66,7 @@ for (const target of testDatabases) {
   const claims = await rate(async () => {
     const user = pool[next++];
     if (!user) return false;
-    await ledger.claim(user);
+    await claiming.claim(user);
   });
   const held: string[] = [];
   const holds = await rate(async (i) => {

@@ -24,6 +24,7 @@ import { isSpaRequest, readWebBuild, webPlugin, type WebBuild } from './http/web
 import { systemRoutes } from './system/routes.ts';
 import { createLedger, type Clock } from './billing/ledger.ts';
 import { billingRoutes } from './billing/routes.ts';
+import { claimRoutes } from './billing/claims.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createConversationStore, type ConversationStore } from './chat/conversations.ts';
 import { createChatService, type ChatService } from './chat/service.ts';
@@ -34,9 +35,8 @@ import { openAIRoutes } from './openai-api/routes.ts';
 import { providerKeyRoutes } from './providers/user-keys-routes.ts';
 import { createUserKeyStore } from './providers/user-keys.ts';
 import { presetRoutes } from './presets/routes.ts';
-import { createPurchases } from './payments/purchases.ts';
-import { paymentRoutes } from './payments/routes.ts';
-import { createStripeClient, paymentsConfigured } from './payments/stripe.ts';
+import { paymentsPlugin } from './payments/routes.ts';
+import { paymentsCsp } from './payments/stripe.ts';
 import { VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -103,14 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerCompression(app);
 
   // Stripe.js and its Payment Element frames are allowed only where payments are on.
-  const stripeCsp = paymentsConfigured(config)
-    ? {
-        scripts: ['https://js.stripe.com'],
-        frames: ['https://js.stripe.com', 'https://hooks.stripe.com'],
-        images: ['https://*.stripe.com'],
-        connect: ['https://api.stripe.com'],
-      }
-    : { scripts: [], frames: [], images: [], connect: [] };
+  const stripeCsp = paymentsCsp(config);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -164,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(systemRoutes, { config, database, redis });
   await app.register(authRoutes, { auth, apiKeys, config, baseUrl, database });
   await app.register(billingRoutes, { ledger, billing: config.billing });
+  await app.register(claimRoutes, { db: database.db, ledger, billing: config.billing, clock: options.clock });
   // Users' own provider keys: saved through the provider-keys routes, read by the registry to call their models.
   const userKeys = createUserKeyStore(database.db, secret);
   const providers = createProviderRegistry(config, options.env ?? process.env, { userKeys });
@@ -183,16 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openAIRoutes, { providers, billing: replyBilling, config });
   await app.register(providerKeyRoutes, { userKeys, providers });
   await app.register(presetRoutes, { db: database.db });
-  const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
-  const purchases = createPurchases({
-    db: database.db,
-    stripe,
-    payments: config.payments,
-    ledger,
-    log: app.log,
-    clock: options.clock,
-  });
-  await app.register(paymentRoutes, { payments: config.payments, purchases, stripe });
+  await app.register(paymentsPlugin, { config, db: database.db, ledger, clock: options.clock });
   app.decorate('chat', chat);
   app.decorate('providers', providers);
   app.decorate('conversations', store);

@@ -1,11 +1,10 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Transaction, TransactionKind, TransactionQuery } from '@tessera/shared';
 import type { Config, Price } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import { balances, reservations, transactions, users } from '../db/schema.ts';
 import { queryRows, sqlState, toNumber, UNIQUE_VIOLATION } from '../db/sql.ts';
+import { BalanceStatement, p, type Executor } from './balance-write.ts';
 import type { Usage } from './pricing.ts';
 import { AppError } from '../http/errors.ts';
 
@@ -20,15 +19,6 @@ export class InsufficientCreditsError extends AppError {
     super('INSUFFICIENT_CREDITS', `This needs ${required} credits and your balance is ${balance}`, {
       balance,
       required,
-    });
-  }
-}
-
-export class ClaimCooldownError extends AppError {
-  constructor(nextClaimAt: Date, remainingMs: number) {
-    super('CLAIM_COOLDOWN', 'You have already claimed your free tokens; the next claim opens later', {
-      nextClaimAt: nextClaimAt.toISOString(),
-      remainingMs,
     });
   }
 }
@@ -60,21 +50,6 @@ export interface ExtraCharge {
 
 const HOUR_MS = 3_600_000;
 
-const dialect = new PgDialect();
-
-/**
- * Runs one of the ledger's frequent statements (claim, hold, settlement). On PostgreSQL it is a
- * named prepared statement, parsed and planned once per connection: planning the settlement cost
- * about as much as running it (docs/benchmarks.md). PGlite has no named statements: there it is a
- * plain query. The SQL text must not vary between calls (every value is a parameter).
- */
-export async function hotRows<T>(db: Db, name: string, query: SQL): Promise<T[]> {
-  const client = (db as { $client?: unknown }).$client;
-  if (!(client instanceof pg.Pool)) return queryRows<T>(db, query);
-  const { sql: text, params } = dialect.sqlToQuery(query);
-  return (await client.query<T & pg.QueryResultRow>({ name, text, values: params })).rows;
-}
-
 function toTransaction(row: typeof transactions.$inferSelect): Transaction {
   return {
     id: String(row.id),
@@ -95,6 +70,7 @@ function toTransaction(row: typeof transactions.$inferSelect): Transaction {
   };
 }
 
+/** A credit or debit with nothing else attached (grants, adjustments, purchases, refunds). */
 export interface LedgerEntry {
   userId: string;
   amount: number;
@@ -103,59 +79,222 @@ export interface LedgerEntry {
   description?: string;
   actorId?: string;
   paymentIntentId?: string;
-  at: Date;
 }
 
-/**
- * Moves a balance and writes its ledger row in one statement, on `db` or inside the caller's
- * transaction. A debit never takes the balance below zero: then nothing changes and it returns null.
- * A reused key throws the database's unique violation.
- */
-export async function postEntry(db: Pick<Db, 'execute'>, entry: LedgerEntry): Promise<number | null> {
-  const rows = await queryRows<{ balance_after: unknown }>(
-    db,
-    sql`
-    with changed as (
-      update balances set credits = credits + ${entry.amount}::bigint, updated_at = ${entry.at}::timestamptz
-      where user_id = ${entry.userId} and credits + ${entry.amount}::bigint >= 0
-      returning credits
-    )
-    insert into transactions (user_id, kind, amount, balance_after, idempotency_key, description, actor_id, payment_intent_id, created_at)
-    select ${entry.userId}::text, ${entry.kind}::text, ${entry.amount}::bigint, credits, ${entry.key}::text,
-           ${entry.description ?? null}::text, ${entry.actorId ?? null}::text, ${entry.paymentIntentId ?? null}::text,
-           ${entry.at}::timestamptz
-    from changed
-    returning balance_after`,
-  );
-  return rows.length === 0 ? null : toNumber(rows[0]!.balance_after);
-}
+const OPEN = new BalanceStatement({
+  open: true,
+  userId: p('userId'),
+  at: p('now'),
+  // A start balance of 0 opens the account with no ledger row (a row moves credits).
+  rows: [
+    {
+      kind: 'grant',
+      amount: p('start'),
+      key: p('key'),
+      when: sql`${p('start')}::bigint <> 0`,
+      details: { description: 'Start balance' },
+    },
+  ],
+});
+
+const REFILL = new BalanceStatement({
+  userId: p('userId'),
+  at: p('now'),
+  set: sql`last_refill_at = ${p('now')}::timestamptz`,
+  when: sql`balances.last_refill_at is null or balances.last_refill_at <= ${p('due')}::timestamptz`,
+  rows: [{ kind: 'auto_refill', amount: p('amount'), key: p('key'), details: { description: 'Automatic refill' } }],
+});
+
+/** A debit never goes below zero: then nothing changes and no row comes back. A reused key throws the unique violation. */
+const ENTRY = new BalanceStatement({
+  userId: p('userId'),
+  at: p('now'),
+  rows: [
+    {
+      kind: p('kind'),
+      amount: p('amount'),
+      key: p('key'),
+      details: { description: p('description'), actorId: p('actorId'), paymentIntentId: p('paymentIntentId') },
+    },
+  ],
+});
+
+const entryValues = (entry: LedgerEntry, now: Date) => ({
+  userId: entry.userId,
+  kind: entry.kind,
+  amount: entry.amount,
+  key: entry.key,
+  description: entry.description,
+  actorId: entry.actorId,
+  paymentIntentId: entry.paymentIntentId,
+  now,
+});
+
+/** Takes back up to `upTo` from the locked balance row, as far as it goes. */
+const TAKE_BACK = new BalanceStatement({
+  with: [
+    sql`locked as (
+      select least(credits, ${p('upTo')}::bigint) as taken from balances
+      where user_id = ${p('userId')}::text for update)`,
+  ],
+  from: ['locked'],
+  userId: p('userId'),
+  at: p('now'),
+  when: sql`locked.taken > 0`,
+  rows: [
+    {
+      kind: p('kind'),
+      amount: sql`-locked.taken`,
+      key: p('key'),
+      details: { description: p('description'), paymentIntentId: p('paymentIntentId') },
+    },
+  ],
+});
+
+const HOLD = new BalanceStatement(
+  {
+    userId: p('userId'),
+    at: p('now'),
+    alongside: [
+      [
+        'reserved',
+        sql`insert into reservations (id, user_id, amount, created_at)
+          select ${p('reservationId')}::text, changed.user_id, ${p('amount')}::bigint, ${p('now')}::timestamptz from changed
+          returning id`,
+      ],
+    ],
+    rows: [
+      {
+        kind: 'hold',
+        amount: p('debit'),
+        key: p('key'),
+        details: {
+          reservationId: sql`reserved.id`,
+          endpoint: p('endpoint'),
+          model: p('model'),
+          conversationId: p('conversationId'),
+          messageId: p('messageId'),
+          description: p('description'),
+        },
+      },
+    ],
+  },
+  'ledger_hold',
+);
+
+// One statement: claim the reservation, lock the balance and compute the charges from the locked
+// row; the balance write then gives the hold back (release), spends the real cost and the second
+// charge if any, each its own row. A second settle finds no held reservation.
+const SETTLE = new BalanceStatement(
+  {
+    with: [
+      sql`claimed as (
+        update reservations set status = 'settled', settled_at = ${p('now')}::timestamptz
+        where id = ${p('reservationId')} and status = 'held'
+        returning user_id, amount)`,
+      sql`locked as (
+        select b.user_id, c.amount as held, b.credits + c.amount as available
+        from balances b join claimed c on c.user_id = b.user_id for update of b)`,
+      sql`charge as (
+        select l.*, least(${p('cost')}::bigint, l.available) as charged,
+               least(coalesce(${p('alsoCost')}::bigint, 0), l.available - least(${p('cost')}::bigint, l.available)) as also_charged
+        from locked l)`,
+    ],
+    from: ['charge'],
+    userId: sql`charge.user_id`,
+    at: p('now'),
+    rows: [
+      {
+        kind: 'release',
+        amount: sql`charge.held`,
+        key: p('releaseKey'),
+        details: {
+          reservationId: p('reservationId'),
+          endpoint: p('endpoint'),
+          model: p('model'),
+          conversationId: p('conversationId'),
+          messageId: p('messageId'),
+        },
+      },
+      {
+        kind: 'spend',
+        amount: sql`-charge.charged`,
+        key: p('spendKey'),
+        details: {
+          reservationId: p('reservationId'),
+          endpoint: p('endpoint'),
+          model: p('model'),
+          conversationId: p('conversationId'),
+          messageId: p('messageId'),
+          description: sql`case when charge.charged < ${p('cost')}::bigint
+            then ${p('fallbackDescription')}::text || ' (uncollected: ' || (${p('cost')}::bigint - charge.charged) || ' credits)'
+            else ${p('description')}::text end`,
+          inputTokens: p('inputTokens'),
+          outputTokens: p('outputTokens'),
+          cacheReadTokens: p('cacheReadTokens'),
+          cacheWriteTokens: p('cacheWriteTokens'),
+          reasoningTokens: p('reasoningTokens'),
+          rates: p('rates'),
+        },
+      },
+      {
+        // The second charge (`also`): after the first, from what it left; not the reply message's.
+        kind: 'spend',
+        amount: sql`-charge.also_charged`,
+        key: p('alsoKey'),
+        when: sql`${p('alsoCost')}::bigint is not null`,
+        details: {
+          reservationId: p('reservationId'),
+          endpoint: p('endpoint'),
+          model: p('model'),
+          conversationId: p('conversationId'),
+          description: sql`case when charge.also_charged < ${p('alsoCost')}::bigint
+            then ${p('alsoDescription')}::text || ' (uncollected: ' || (${p('alsoCost')}::bigint - charge.also_charged) || ' credits)'
+            else ${p('alsoDescription')}::text end`,
+          inputTokens: p('alsoInputTokens'),
+          outputTokens: p('alsoOutputTokens'),
+          cacheReadTokens: p('alsoCacheReadTokens'),
+          cacheWriteTokens: p('alsoCacheWriteTokens'),
+          reasoningTokens: p('alsoReasoningTokens'),
+          rates: p('rates'),
+        },
+      },
+    ],
+  },
+  'ledger_settle',
+);
+
+const RELEASE = new BalanceStatement({
+  with: [
+    sql`claimed as (
+      update reservations set status = 'released', settled_at = ${p('now')}::timestamptz
+      where id = ${p('reservationId')} and status = 'held'
+      returning user_id, amount)`,
+  ],
+  from: ['claimed'],
+  userId: sql`claimed.user_id`,
+  at: p('now'),
+  rows: [
+    {
+      kind: 'release',
+      amount: sql`claimed.amount`,
+      key: p('key'),
+      details: { reservationId: p('reservationId') },
+    },
+  ],
+});
 
 /**
- * Every balance change: one conditional statement or one database transaction that writes the
- * balance and its ledger row together, keyed so a retry or a duplicate cannot apply twice.
+ * Every balance change: one conditional statement (a `BalanceStatement`) that writes the balance
+ * and its ledger rows together, keyed so a retry or a duplicate cannot apply twice.
  */
 export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () => new Date()) {
-  const claimMs = billing.claim.cooldownHours * HOUR_MS;
   const refillMs = billing.autoRefill.intervalHours * HOUR_MS;
 
   /** Creates the balance row with the start balance; a no-op when it exists. */
   async function openAccount(userId: string): Promise<void> {
-    const now = clock();
-    const start = billing.startBalance;
-    if (start === 0) {
-      await db.insert(balances).values({ userId, credits: 0, lastRefillAt: now }).onConflictDoNothing();
-      return;
-    }
     try {
-      await db.execute(sql`
-        with opened as (
-          insert into balances (user_id, credits, last_refill_at, updated_at)
-          values (${userId}, ${start}::bigint, ${now}::timestamptz, ${now}::timestamptz)
-          on conflict (user_id) do nothing
-          returning credits
-        )
-        insert into transactions (user_id, kind, amount, balance_after, idempotency_key, description, created_at)
-        select ${userId}::text, 'grant', ${start}::bigint, credits, ${`start:${userId}`}::text, 'Start balance', ${now}::timestamptz from opened`);
+      await OPEN.run(db, { userId, now: clock(), start: billing.startBalance, key: `start:${userId}` });
     } catch (error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
     }
@@ -170,18 +309,14 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
   async function refillIfDue(userId: string): Promise<void> {
     if (!billing.enabled || !billing.autoRefill.enabled || billing.autoRefill.amount === 0) return;
     const now = clock();
-    const due = new Date(now.getTime() - refillMs);
-    const key = `refill:${userId}:${Math.floor(now.getTime() / refillMs)}`;
     try {
-      await db.execute(sql`
-        with refilled as (
-          update balances set credits = credits + ${billing.autoRefill.amount}::bigint, last_refill_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
-          where user_id = ${userId} and (last_refill_at is null or last_refill_at <= ${due}::timestamptz)
-          returning credits
-        )
-        insert into transactions (user_id, kind, amount, balance_after, idempotency_key, description, created_at)
-        select ${userId}::text, 'auto_refill', ${billing.autoRefill.amount}::bigint, credits, ${key}::text, 'Automatic refill', ${now}::timestamptz
-        from refilled`);
+      await REFILL.run(db, {
+        userId,
+        now,
+        due: new Date(now.getTime() - refillMs),
+        amount: billing.autoRefill.amount,
+        key: `refill:${userId}:${Math.floor(now.getTime() / refillMs)}`,
+      });
     } catch (error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
     }
@@ -202,82 +337,59 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
      * Credits (or, with a negative amount, debits) a user. A debit never takes the balance below
      * zero. Returns null when the key was already used: the adjustment had been applied before.
      */
-    async adjust(input: Omit<LedgerEntry, 'at'>): Promise<{ balance: number } | null> {
+    async adjust(input: LedgerEntry): Promise<{ balance: number } | null> {
       await openAccount(input.userId);
       try {
-        const balance = await postEntry(db, { ...input, at: clock() });
-        if (balance === null) {
-          throw new InsufficientCreditsError((await balanceOf(input.userId)) ?? 0, -input.amount);
-        }
-        return { balance };
+        const [row] = await ENTRY.run(db, entryValues(input, clock()));
+        if (!row) throw new InsufficientCreditsError((await balanceOf(input.userId)) ?? 0, -input.amount);
+        return { balance: row.balanceAfter };
       } catch (error) {
         if (sqlState(error) === UNIQUE_VIOLATION) return null;
         throw error;
       }
     },
 
-    async claimStatus(userId: string) {
-      const now = clock();
-      const [row] = await db
-        .select({ lastClaimAt: balances.lastClaimAt })
-        .from(balances)
-        .where(eq(balances.userId, userId));
-      const next = row?.lastClaimAt ? new Date(row.lastClaimAt.getTime() + claimMs) : null;
-      const remainingMs = next ? Math.max(0, next.getTime() - now.getTime()) : 0;
-      return {
-        canClaim: remainingMs === 0,
-        amount: billing.claim.amount,
-        nextClaimAt: remainingMs > 0 ? next!.toISOString() : null,
-        remainingMs,
+    /**
+     * Credits a paid purchase inside the caller's transaction (payments apply Stripe's facts under
+     * the purchase's row lock; the balance row must exist). Keyed by the PaymentIntent: a second
+     * credit of the same payment throws the unique violation. Returns the new balance.
+     */
+    async creditPurchase(
+      tx: Executor,
+      input: { userId: string; credits: number; paymentIntentId: string; description: string; at: Date },
+    ): Promise<number> {
+      const entry: LedgerEntry = {
+        userId: input.userId,
+        amount: input.credits,
+        kind: 'purchase',
+        key: `purchase:${input.paymentIntentId}`,
+        description: input.description,
+        paymentIntentId: input.paymentIntentId,
       };
+      const [row] = await ENTRY.runIn(tx, entryValues(entry, input.at));
+      if (!row) throw new Error(`No balance row for user ${input.userId}`);
+      return row.balanceAfter;
     },
 
     /**
-     * The daily claim. One statement decides: the balance changes only if the cooldown has passed,
-     * and its ledger row is keyed by the user's claim window, so no race can credit twice.
+     * Takes back up to `upTo` credits of a refunded or disputed purchase, as far as the balance
+     * goes, inside the caller's transaction. The balance row is locked and the amount computed
+     * from it in the same statement. Returns what was taken (0 writes no row).
      */
-    async claim(userId: string): Promise<{ credited: number; balance: number; nextClaimAt: Date }> {
-      const now = clock();
-      const amount = billing.claim.amount;
-      const cutoff = new Date(now.getTime() - claimMs);
-      // Any two claims at least a cooldown apart fall in different windows, so the key never blocks a fair claim.
-      const key = `claim:${userId}:${Math.floor(now.getTime() / claimMs)}`;
-      let rows: { balance_after: unknown }[] = [];
-      try {
-        rows = await hotRows(
-          db,
-          'ledger_claim',
-          sql`
-          with claimed as (
-            update balances set credits = credits + ${amount}::bigint, last_claim_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
-            where user_id = ${userId} and (last_claim_at is null or last_claim_at <= ${cutoff}::timestamptz)
-            returning credits
-          )
-          insert into transactions (user_id, kind, amount, balance_after, idempotency_key, description, created_at)
-          select ${userId}::text, 'claim', ${amount}::bigint, credits, ${key}::text, 'Daily claim', ${now}::timestamptz from claimed
-          returning balance_after`,
-        );
-      } catch (error) {
-        if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
-      }
-      if (rows.length === 0) {
-        const [row] = await db
-          .select({ lastClaimAt: balances.lastClaimAt })
-          .from(balances)
-          .where(eq(balances.userId, userId));
-        // An account made before billing existed has no balance row yet: open it and claim again.
-        if (!row) {
-          await openAccount(userId);
-          return this.claim(userId);
-        }
-        const next = new Date((row?.lastClaimAt ?? now).getTime() + claimMs);
-        throw new ClaimCooldownError(next, Math.max(0, next.getTime() - now.getTime()));
-      }
-      return {
-        credited: amount,
-        balance: toNumber(rows[0]!.balance_after),
-        nextClaimAt: new Date(now.getTime() + claimMs),
-      };
+    async takeBack(
+      tx: Executor,
+      input: {
+        userId: string;
+        upTo: number;
+        kind: 'refund' | 'reversal';
+        key: string;
+        description: string;
+        paymentIntentId: string;
+        at: Date;
+      },
+    ): Promise<number> {
+      const [row] = await TAKE_BACK.runIn(tx, { ...input, now: input.at });
+      return row ? -row.amount : 0;
     },
 
     /**
@@ -288,39 +400,29 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
       input: { userId: string; reservationId: string; amount: number } & ChargeContext,
     ): Promise<{ balance: number }> {
       await refillIfDue(input.userId);
-      const now = clock();
-      const hold = async () =>
-        hotRows<{ balance_after: unknown }>(
-          db,
-          'ledger_hold',
-          sql`
-          with held as (
-            update balances set credits = credits - ${input.amount}::bigint, updated_at = ${now}::timestamptz
-            where user_id = ${input.userId} and credits >= ${input.amount}::bigint
-            returning credits
-          ), reserved as (
-            insert into reservations (id, user_id, amount, created_at)
-            select ${input.reservationId}::text, ${input.userId}::text, ${input.amount}::bigint, ${now}::timestamptz from held
-            returning id
-          )
-          insert into transactions (user_id, kind, amount, balance_after, idempotency_key, reservation_id,
-                                    endpoint, model, conversation_id, message_id, description, created_at)
-          select ${input.userId}::text, 'hold', ${-input.amount}::bigint, held.credits, ${`hold:${input.reservationId}`}::text,
-                 reserved.id, ${input.endpoint ?? null}::text, ${input.model ?? null}::text, ${input.conversationId ?? null}::text,
-                 ${input.messageId ?? null}::text, ${input.description ?? null}::text, ${now}::timestamptz
-          from held, reserved
-          returning balance_after`,
-        );
-      let rows = await hold();
+      const values = {
+        userId: input.userId,
+        reservationId: input.reservationId,
+        amount: input.amount,
+        debit: -input.amount,
+        key: `hold:${input.reservationId}`,
+        endpoint: input.endpoint,
+        model: input.model,
+        conversationId: input.conversationId,
+        messageId: input.messageId,
+        description: input.description,
+        now: clock(),
+      };
+      let rows = await HOLD.run(db, values);
       if (rows.length === 0) {
         const balance = await balanceOf(input.userId);
         if (balance === null) {
           await openAccount(input.userId);
-          rows = await hold();
+          rows = await HOLD.run(db, values);
         }
         if (rows.length === 0) throw new InsufficientCreditsError((await balanceOf(input.userId)) ?? 0, input.amount);
       }
-      return { balance: toNumber(rows[0]!.balance_after) };
+      return { balance: rows[0]!.balanceAfter };
     },
 
     /**
@@ -333,108 +435,53 @@ export function createLedger(db: Db, billing: BillingConfig, clock: Clock = () =
     async settle(
       input: { reservationId: string; cost: number; usage?: Usage; rates?: Price; also?: ExtraCharge } & ChargeContext,
     ): Promise<Settlement | null> {
-      const now = clock();
+      const id = input.reservationId;
       const cost = Math.max(0, Math.ceil(input.cost));
       const alsoCost = input.also ? Math.max(0, Math.ceil(input.also.cost)) : null;
-      const description = input.description ?? 'Reply';
-      const usage = input.usage;
-      const alsoUsage = input.also?.usage;
-      // One statement: claim the reservation, lock the balance and compute the charges from the
-      // locked row, and write the balance and the ledger rows from those same values. A second
-      // settle finds no held reservation.
-      const rows = await hotRows<{ part: number; amount: unknown; balance_after: unknown }>(
-        db,
-        'ledger_settle',
-        sql`
-        with claimed as (
-          update reservations set status = 'settled', settled_at = ${now}::timestamptz
-          where id = ${input.reservationId} and status = 'held'
-          returning user_id, amount
-        ), locked as (
-          select b.user_id, c.amount as held, b.credits + c.amount as available
-          from balances b join claimed c on c.user_id = b.user_id for update of b
-        ), charge as (
-          select l.*, least(${cost}::bigint, l.available) as charged,
-                 least(coalesce(${alsoCost}::bigint, 0), l.available - least(${cost}::bigint, l.available)) as also_charged
-          from locked l
-        ), updated as (
-          update balances set credits = charge.available - charge.charged - charge.also_charged, updated_at = ${now}::timestamptz
-          from charge where balances.user_id = charge.user_id
-        )
-        -- From the one locked row: the hold comes back (release), then the real cost is spent, then
-        -- the second charge if any. (A data-modifying WITH such as "updated" always runs, whether or
-        -- not it is read.)
-        insert into transactions (user_id, kind, amount, balance_after, idempotency_key, reservation_id, endpoint, model,
-                                  conversation_id, message_id, description, input_tokens, output_tokens, cache_read_tokens,
-                                  cache_write_tokens, reasoning_tokens, rates, created_at)
-        select c.user_id, e.kind,
-               case e.part when 0 then c.held when 1 then -c.charged else -c.also_charged end,
-               case e.part when 0 then c.available when 1 then c.available - c.charged
-                           else c.available - c.charged - c.also_charged end,
-               e.kind || ':' || ${input.reservationId}::text || case when e.part = 2 then ':also' else '' end,
-               ${input.reservationId}::text, ${input.endpoint ?? null}::text, ${input.model ?? null}::text,
-               ${input.conversationId ?? null}::text,
-               case when e.part < 2 then ${input.messageId ?? null}::text end,
-               case e.part when 0 then null
-                    when 1 then case when c.charged < ${cost}::bigint
-                      then ${description}::text || ' (uncollected: ' || (${cost}::bigint - c.charged) || ' credits)'
-                      else ${input.description ?? null}::text end
-                    else case when c.also_charged < ${alsoCost}::bigint
-                      then ${input.also?.description ?? null}::text || ' (uncollected: ' || (${alsoCost}::bigint - c.also_charged) || ' credits)'
-                      else ${input.also?.description ?? null}::text end end,
-               case e.part when 1 then ${usage?.inputTokens ?? null}::int when 2 then ${alsoUsage?.inputTokens ?? null}::int end,
-               case e.part when 1 then ${usage?.outputTokens ?? null}::int when 2 then ${alsoUsage?.outputTokens ?? null}::int end,
-               case e.part when 1 then ${usage?.cacheReadTokens ?? null}::int when 2 then ${alsoUsage?.cacheReadTokens ?? null}::int end,
-               case e.part when 1 then ${usage?.cacheWriteTokens ?? null}::int when 2 then ${alsoUsage?.cacheWriteTokens ?? null}::int end,
-               case e.part when 1 then ${usage?.reasoningTokens ?? null}::int when 2 then ${alsoUsage?.reasoningTokens ?? null}::int end,
-               case when e.part > 0 then ${input.rates ? JSON.stringify(input.rates) : null}::jsonb end,
-               ${now}::timestamptz
-        from charge c cross join (values ('release', 0), ('spend', 1), ('spend', 2)) as e(kind, part)
-        where e.part < 2 or ${alsoCost}::bigint is not null
-        returning case when idempotency_key like '%:also' then 2 when kind = 'spend' then 1 else 0 end as part,
-                  amount, balance_after`,
-      );
-      const spend = rows.find((r) => Number(r.part) === 1);
+      const { usage, also } = input;
+      const rows = await SETTLE.run(db, {
+        now: clock(),
+        reservationId: id,
+        cost,
+        alsoCost,
+        releaseKey: `release:${id}`,
+        spendKey: `spend:${id}`,
+        alsoKey: `spend:${id}:also`,
+        endpoint: input.endpoint,
+        model: input.model,
+        conversationId: input.conversationId,
+        messageId: input.messageId,
+        description: input.description,
+        fallbackDescription: input.description ?? 'Reply',
+        inputTokens: usage?.inputTokens,
+        outputTokens: usage?.outputTokens,
+        cacheReadTokens: usage?.cacheReadTokens,
+        cacheWriteTokens: usage?.cacheWriteTokens,
+        reasoningTokens: usage?.reasoningTokens,
+        rates: input.rates ? JSON.stringify(input.rates) : null,
+        alsoDescription: also?.description,
+        alsoInputTokens: also?.usage?.inputTokens,
+        alsoOutputTokens: also?.usage?.outputTokens,
+        alsoCacheReadTokens: also?.usage?.cacheReadTokens,
+        alsoCacheWriteTokens: also?.usage?.cacheWriteTokens,
+        alsoReasoningTokens: also?.usage?.reasoningTokens,
+      });
+      const spend = rows.find((r) => r.key === `spend:${id}`);
       if (!spend) return null;
-      const also = rows.find((r) => Number(r.part) === 2);
-      const charged = -toNumber(spend.amount) || 0;
-      const alsoCharged = also ? -toNumber(also.amount) || 0 : 0;
+      const second = rows.find((r) => r.key === `spend:${id}:also`);
+      const charged = -spend.amount || 0;
       return {
         charged,
         shortfall: cost - charged,
-        alsoCharged,
-        balance: toNumber((also ?? spend).balance_after),
+        alsoCharged: second ? -second.amount || 0 : 0,
+        balance: (second ?? spend).balanceAfter,
       };
     },
 
     /** Gives a whole hold back (nothing was generated). Releasing twice is a no-op. */
     async release(reservationId: string): Promise<{ balance: number } | null> {
-      const now = clock();
-      return db.transaction(async (tx) => {
-        const [reservation] = await tx
-          .update(reservations)
-          .set({ status: 'released', settledAt: now })
-          .where(and(eq(reservations.id, reservationId), eq(reservations.status, 'held')))
-          .returning({ userId: reservations.userId, amount: reservations.amount });
-        if (!reservation) return null;
-        const held = toNumber(reservation.amount);
-        const [row] = await tx
-          .update(balances)
-          .set({ credits: sql`${balances.credits} + ${held}`, updatedAt: now })
-          .where(eq(balances.userId, reservation.userId))
-          .returning({ credits: balances.credits });
-        const balance = toNumber(row!.credits);
-        await tx.insert(transactions).values({
-          userId: reservation.userId,
-          kind: 'release',
-          amount: held,
-          balanceAfter: balance,
-          idempotencyKey: `release:${reservationId}`,
-          reservationId,
-          createdAt: now,
-        });
-        return { balance };
-      });
+      const [row] = await RELEASE.run(db, { now: clock(), reservationId, key: `release:${reservationId}` });
+      return row ? { balance: row.balanceAfter } : null;
     },
 
     /** Holds older than `olderThanMs` whose generation never settled (a crashed process). */

@@ -1,16 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { stringify } from 'csv-stringify/sync';
-import {
-  balanceSchema,
-  claimResultSchema,
-  claimStatusSchema,
-  errorBodySchema,
-  transactionPageSchema,
-  transactionQuerySchema,
-} from '@tessera/shared';
+import { balanceSchema, transactionPageSchema, transactionQuerySchema } from '@tessera/shared';
 import { requireUser } from '../auth/guard.ts';
-import { AppError } from '../http/errors.ts';
 import type { BillingConfig, Ledger } from './ledger.ts';
 
 const CSV_MAX_ROWS = 100_000;
@@ -78,41 +70,6 @@ export async function billingRoutes(
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="tessera-transactions.csv"')
         .send(csv);
-    },
-  );
-
-  api.get(
-    '/api/tokens/claim',
-    {
-      onRequest: requireUser,
-      schema: {
-        tags: ['billing'],
-        summary: 'Whether the daily free tokens can be claimed now',
-        response: { 200: claimStatusSchema },
-      },
-    },
-    async (request) => {
-      const status = await ledger.claimStatus(request.user!.id);
-      return billing.enabled && billing.claim.enabled ? status : { ...status, canClaim: false };
-    },
-  );
-
-  api.post(
-    '/api/tokens/claim',
-    {
-      onRequest: requireUser,
-      schema: {
-        tags: ['billing'],
-        summary: 'Claim the daily free tokens',
-        response: { 200: claimResultSchema, 429: errorBodySchema, 403: errorBodySchema },
-      },
-    },
-    async (request) => {
-      if (!billing.enabled || !billing.claim.enabled) {
-        throw new AppError('BILLING_DISABLED', 'Claiming free tokens is turned off on this server');
-      }
-      const result = await ledger.claim(request.user!.id);
-      return { ...result, nextClaimAt: result.nextClaimAt.toISOString() };
     },
   );
 }

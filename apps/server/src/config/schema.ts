@@ -253,6 +253,12 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Payments are on when Stripe's secret, publishable and webhook keys are all set (`GET /api/config` says so). */
+export function paymentsConfigured(config: Pick<Config, 'payments'>): boolean {
+  const { secretKey, publishableKey, webhookSecret } = config.payments.stripe;
+  return Boolean(secretKey && publishableKey && webhookSecret);
+}
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Environment variables and the config key each one sets. Environment wins over tessera.yaml. */

@@ -28,10 +28,11 @@ describe.each(testDatabases)('request guards on $name', (db) => {
   });
   afterAll(() => t.close());
 
-  const balance = async () => (await client.request({ method: 'GET', url: '/api/balance' })).json().credits as number;
+  const keyCount = async () => (await client.request({ method: 'GET', url: '/api/keys' })).json().keys.length as number;
 
-  it('refuses state changes riding on the session cookie from another origin, and keeps the balance', async () => {
-    const before = await balance();
+  // Any state-changing route will do (the guard is global): creating an API key, since it is always there.
+  it('refuses state changes riding on the session cookie from another origin, and changes nothing', async () => {
+    const before = await keyCount();
     const cookie = client.cookieHeader();
     for (const headers of [
       { cookie, origin: 'http://localhost:4000' },
@@ -39,24 +40,25 @@ describe.each(testDatabases)('request guards on $name', (db) => {
       { cookie },
       { cookie, 'sec-fetch-site': 'same-site' },
     ]) {
-      const response = await t.app.inject({ method: 'POST', url: '/api/tokens/claim', headers, payload: {} });
+      const response = await t.app.inject({ method: 'POST', url: '/api/keys', headers, payload: { name: 'csrf' } });
       expect(errorOf(response), JSON.stringify(headers)).toMatchObject({
         status: 403,
         body: { error: { code: 'INVALID_ORIGIN' } },
       });
     }
-    expect(await balance()).toBe(before);
+    expect(await keyCount()).toBe(before);
 
     const sameOrigin = await t.app.inject({
       method: 'POST',
-      url: '/api/tokens/claim',
+      url: '/api/keys',
       headers: { cookie, 'sec-fetch-site': 'same-origin' },
-      payload: {},
+      payload: { name: 'same origin' },
     });
-    expect(sameOrigin.statusCode).toBe(200);
+    expect(sameOrigin.statusCode).toBe(201);
+    expect(await keyCount()).toBe(before + 1);
     const reads = await t.app.inject({
       method: 'GET',
-      url: '/api/balance',
+      url: '/api/keys',
       headers: { cookie, origin: 'http://evil' },
     });
     expect(reads.statusCode).toBe(200);

@@ -50,6 +50,23 @@ describe('payments without Stripe keys', () => {
     }
     expect((await client.request({ method: 'GET', url: '/api/payments' })).json()).toEqual({ items: [] });
   });
+
+  it('refuses a chat-scoped API key with API_KEY_SCOPE (a full key or a session is needed)', async () => {
+    const client = new Client(t.app);
+    await client.signUp(uniqueEmail());
+    const { key } = (await client.request({ method: 'POST', url: '/api/keys', payload: { name: 'sdk' } })).json();
+    for (const [method, url, payload] of [
+      ['GET', '/api/payments', undefined],
+      ['POST', '/api/payments/intents', { packageId: 'starter', paymentMethod: 'card', checkoutId: 'c1' }],
+    ] as const) {
+      const response = await t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
+      expect({ url, status: response.statusCode, code: response.json().error.code }).toEqual({
+        url,
+        status: 403,
+        code: 'API_KEY_SCOPE',
+      });
+    }
+  });
 });
 
 describe.each(testDatabases)('buying credits with Stripe on $name', (db) => {

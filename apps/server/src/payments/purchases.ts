@@ -4,10 +4,10 @@ import { LRUCache } from 'lru-cache';
 import type Stripe from 'stripe';
 import type { CreateIntentRequest, CreateIntentResponse, Purchase, PurchaseStatus } from '@tessera/shared';
 import type { Db } from '../db/client.ts';
-import { balances, purchases } from '../db/schema.ts';
+import { purchases } from '../db/schema.ts';
 import { toNumber } from '../db/sql.ts';
 import { AppError, validationError } from '../http/errors.ts';
-import { postEntry, type Clock, type Ledger } from '../billing/ledger.ts';
+import type { Clock, Ledger } from '../billing/ledger.ts';
 import { findPackage, methodsFor } from './packages.ts';
 import { stripeCall, type PaymentsConfig } from './stripe.ts';
 
@@ -200,13 +200,11 @@ export function createPurchases(deps: {
       let changed = false;
 
       if (paid && next.creditedCredits === 0) {
-        await postEntry(tx, {
+        await ledger.creditPurchase(tx, {
           userId: row.userId,
-          amount: credits,
-          kind: 'purchase',
-          key: `purchase:${pi}`,
-          description: `Bought ${credits.toLocaleString('en-US')} credits`,
+          credits,
           paymentIntentId: pi,
+          description: `Bought ${credits.toLocaleString('en-US')} credits`,
           at: now,
         });
         next.creditedCredits = credits;
@@ -216,27 +214,19 @@ export function createPurchases(deps: {
       const owed = !paid ? 0 : next.disputeId ? credits : Math.floor((credits * next.refundedAmount) / row.amount);
       const toReverse = owed - next.reversedCredits;
       if (toReverse > 0) {
-        const [balance] = await tx
-          .select({ credits: balances.credits })
-          .from(balances)
-          .where(eq(balances.userId, row.userId))
-          .for('update');
-        const taken = Math.min(toNumber(balance?.credits ?? 0), toReverse);
         const kind = next.disputeId ? 'reversal' : 'refund';
-        if (taken > 0) {
-          await postEntry(tx, {
-            userId: row.userId,
-            amount: -taken,
-            kind,
-            key: `${kind}:${pi}:${owed}`,
-            description:
-              kind === 'reversal'
-                ? `Disputed payment ${next.disputeId}`
-                : `Refund of ${next.refundedAmount} ${row.currency}`,
-            paymentIntentId: pi,
-            at: now,
-          });
-        }
+        const taken = await ledger.takeBack(tx, {
+          userId: row.userId,
+          upTo: toReverse,
+          kind,
+          key: `${kind}:${pi}:${owed}`,
+          description:
+            kind === 'reversal'
+              ? `Disputed payment ${next.disputeId}`
+              : `Refund of ${next.refundedAmount} ${row.currency}`,
+          paymentIntentId: pi,
+          at: now,
+        });
         next.reversedCredits = owed;
         next.uncoveredCredits += toReverse - taken;
         if (toReverse > taken) {

@@ -12,10 +12,13 @@ import {
   purchaseSchema,
 } from '@tessera/shared';
 import { requireUser } from '../auth/guard.ts';
+import type { Clock, Ledger } from '../billing/ledger.ts';
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
 import { AppError } from '../http/errors.ts';
 import { paymentOptions } from './packages.ts';
-import { factsFromIntent, type ApplyOutcome, type PaymentFacts, type Purchases } from './purchases.ts';
-import type { PaymentsConfig } from './stripe.ts';
+import { createPurchases, factsFromIntent, type ApplyOutcome, type PaymentFacts, type Purchases } from './purchases.ts';
+import { createStripeClient, paymentsConfigured, type PaymentsConfig } from './stripe.ts';
 
 /** What each webhook event we act on says about its PaymentIntent; null for events we ignore. */
 async function factsFromEvent(event: Stripe.Event, stripe: Stripe): Promise<PaymentFacts | null> {
@@ -165,4 +168,17 @@ export async function paymentRoutes(
       },
     );
   });
+}
+
+/**
+ * Buy Tokens on the server, registered from app.ts in one line: the Stripe client (when the keys are
+ * set), purchases (crediting through the ledger's API) and their routes.
+ */
+export async function paymentsPlugin(
+  app: FastifyInstance,
+  { config, db, ledger, clock }: { config: Config; db: Db; ledger: Ledger; clock?: Clock },
+) {
+  const stripe = paymentsConfigured(config) ? createStripeClient(config.payments) : null;
+  const purchases = createPurchases({ db, stripe, payments: config.payments, ledger, log: app.log, clock });
+  await app.register(paymentRoutes, { payments: config.payments, purchases, stripe });
 }

@@ -1,13 +1,21 @@
 import Stripe from 'stripe';
-import type { Config } from '../config/schema.ts';
+import { paymentsConfigured, type Config } from '../config/schema.ts';
 import { AppError } from '../http/errors.ts';
 
 export type PaymentsConfig = Config['payments'];
 
-/** Payments are on when Stripe's secret, publishable and webhook keys are all set. */
-export function paymentsConfigured(config: Pick<Config, 'payments'>): boolean {
-  const { secretKey, publishableKey, webhookSecret } = config.payments.stripe;
-  return Boolean(secretKey && publishableKey && webhookSecret);
+export { paymentsConfigured };
+
+/** What the Content-Security-Policy must allow for Stripe.js and its Payment Element frames: only where payments are on. */
+export function paymentsCsp(config: Pick<Config, 'payments'>) {
+  return paymentsConfigured(config)
+    ? {
+        scripts: ['https://js.stripe.com'],
+        frames: ['https://js.stripe.com', 'https://hooks.stripe.com'],
+        images: ['https://*.stripe.com'],
+        connect: ['https://api.stripe.com'],
+      }
+    : { scripts: [], frames: [], images: [], connect: [] };
 }
 
 /** A Stripe client, pointed at `apiUrl` when one is configured (the local stand-in). */

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { paymentsConfigured } from '../payments/stripe.ts';
 import { healthSchema, publicConfigSchema, readySchema } from '@tessera/shared';
-import type { Config } from '../config/schema.ts';
+import { paymentsConfigured, type Config } from '../config/schema.ts';
 import type { Database } from '../db/client.ts';
 import type { Redis } from 'ioredis';
 import { VERSION } from '../version.ts';

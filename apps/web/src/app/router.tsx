@@ -4,7 +4,8 @@ import { Redirect, Route, Switch } from 'wouter';
 import { Button } from '../components/ui/Button.tsx';
 import { Spinner } from '../components/ui/Spinner.tsx';
 import { useMe } from '../features/auth/hooks.ts';
-import { Toaster } from '../features/credits/Toaster.tsx';
+import { Toaster } from '../components/ui/Toaster.tsx';
+import { featureRoutes } from '../features/shell/slots.tsx';
 import { errorMessage } from '../lib/form-errors.ts';
 import { AppShell } from '../routes/AppShell.tsx';
 import { ChatPage } from '../routes/ChatPage.tsx';
@@ -12,8 +13,6 @@ import { ChatPage } from '../routes/ChatPage.tsx';
 // Signed-out pages (and the form validation they bring) stay out of the chat page's first load.
 const SignInPage = lazy(() => import('../routes/SignInPage.tsx'));
 const SignUpPage = lazy(() => import('../routes/SignUpPage.tsx'));
-const CreditsPage = lazy(() => import('../features/credits/CreditsPage.tsx'));
-const PaymentReturnPage = lazy(() => import('../features/payments/PaymentReturnPage.tsx'));
 
 function Splash() {
   const { t } = useTranslation();
@@ -49,7 +48,8 @@ function ServerError({ error, onRetry }: { error: unknown; onRetry: () => void }
 
 /**
  * Who sees what: /api/me decides. Signed-out users only reach /sign-in and /sign-up; signed-in
- * users are sent from those to /. Signed-in routes: / (new chat), /c/:id, /credits, /payments/return.
+ * users are sent from those to /. Signed-in routes: / (new chat), /c/:id, and the features' pages
+ * (/credits, /payments/return: app/features.ts).
  */
 export function AppRoutes() {
   const me = useMe();
@@ -70,12 +70,11 @@ export function AppRoutes() {
                 <ChatPage user={user} />
               </Route>
               <Route path="/c/:id">{(params) => <ChatPage user={user} conversationId={params.id} />}</Route>
-              <Route path="/credits">
-                <LazyPage page={CreditsPage} />
-              </Route>
-              <Route path="/payments/return">
-                <LazyPage page={PaymentReturnPage} />
-              </Route>
+              {featureRoutes().map(({ path, page }) => (
+                <Route key={path} path={path}>
+                  <LazyPage page={page} />
+                </Route>
+              ))}
               <Route>
                 <Redirect to="/" replace />
               </Route>

@@ -6,7 +6,7 @@ import { Dialog } from '../components/ui/Dialog.tsx';
 import { MenuIcon, NewChatIcon } from '../components/ui/icons.tsx';
 import { ShellContext, type SettingsSection, type ShellContextValue } from '../features/shell/context.ts';
 import { Sidebar } from '../features/shell/Sidebar.tsx';
-import { ModelPickerSlot } from '../features/shell/slots.tsx';
+import { HeaderSlot } from '../features/shell/slots.tsx';
 
 // Not needed for the first paint: fetched once the browser is idle, rendered when first opened.
 const loadSettings = () => import('../features/settings/SettingsDialog.tsx');
@@ -80,7 +80,7 @@ export function AppShell({ user, children }: { user: Me; children: ReactNode }) 
               <MenuIcon />
             </button>
             <span className="text-[15px] font-semibold md:hidden">{t('app.name')}</span>
-            <ModelPickerSlot />
+            <HeaderSlot />
             <div className="flex-1" />
             <Link
               href="/"

@@ -8,7 +8,7 @@ import { InlineConfirm } from '../../components/ui/InlineConfirm.tsx';
 import { ListError, ListLoading, ListLoadMore } from '../../components/ui/ListStates.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useLoadMore } from '../../lib/use-load-more.ts';
-import { showToast } from '../credits/toast.ts';
+import { showToast } from '../../lib/toast.ts';
 import { useArchivedConversations, useDeleteConversation, useUpdateConversation } from './api.ts';
 import { conversationTitle } from './ConversationList.tsx';
 

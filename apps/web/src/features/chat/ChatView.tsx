@@ -9,16 +9,14 @@ import { Logo } from '../../components/ui/Logo.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { useClaim } from '../credits/api.ts';
-import { showToast } from '../credits/toast.ts';
-import { useNumberFormat } from '../credits/format.ts';
-import { usePaymentsEnabled } from '../payments/api.ts';
-import { openBuyTokens } from '../payments/store.ts';
+import { showToast } from '../../lib/toast.ts';
+import { useNumberFormat } from '../../lib/format.ts';
 import { ConversationSettingsButton } from '../presets/ConversationSettings.tsx';
 import { clearDraftSettings, draftRequestFields, getDraftSettings } from '../presets/draft.ts';
 import { DraftPresetChip, PresetMenu } from '../presets/PresetMenu.tsx';
 import { focusProviderKeyOnOpen } from '../provider-keys/focus.ts';
 import { useShell } from '../shell/context.ts';
+import { OutOfCreditsSlot } from '../shell/slots.tsx';
 import {
   forkConversation,
   patchConversation,
@@ -39,10 +37,7 @@ import { activePath, buildTree, newestLeaf, siblingsOf } from './tree.ts';
 
 function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void }) {
   const { t } = useTranslation();
-  const claim = useClaim();
-  const nf = useNumberFormat();
   const poor = error instanceof ChatRequestError && error.code === 'INSUFFICIENT_CREDITS';
-  const canBuy = usePaymentsEnabled();
   const { openSettings } = useShell();
   const keyFor = error instanceof ChatRequestError && error.code === 'PROVIDER_KEY_REQUIRED' ? error.endpoint : null;
   return (
@@ -51,33 +46,7 @@ function Notice({ error, onDismiss }: { error: unknown; onDismiss: () => void })
       className="flex flex-wrap items-center gap-3 rounded-2xl border border-line bg-danger-soft px-4 py-3 text-sm text-danger"
     >
       <span className="min-w-0 flex-1">{errorMessage(error, t)}</span>
-      {poor ? (
-        <button
-          type="button"
-          disabled={claim.isPending}
-          onClick={() =>
-            claim.mutate(undefined, {
-              onSuccess: (r) => {
-                showToast(t('credits.claimed', { amount: nf.format(r.credited) }));
-                onDismiss();
-              },
-              onError: (e) => showToast(errorMessage(e, t), 'error'),
-            })
-          }
-          className="focus-ring cursor-pointer rounded-full bg-primary px-3 py-1.5 text-xs font-medium text-primary-fg disabled:opacity-50"
-        >
-          {t('credits.claimTokens')}
-        </button>
-      ) : null}
-      {poor && canBuy ? (
-        <button
-          type="button"
-          onClick={openBuyTokens}
-          className="focus-ring cursor-pointer rounded-full border border-danger/40 px-3 py-1.5 text-xs font-medium text-fg hover:bg-elevated"
-        >
-          {t('payments.buy')}
-        </button>
-      ) : null}
+      {poor ? <OutOfCreditsSlot onDone={onDismiss} /> : null}
       {keyFor ? (
         <button
           type="button"

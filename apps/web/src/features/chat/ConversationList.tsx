@@ -11,7 +11,7 @@ import { ChatIcon, TrashIcon } from '../../components/ui/icons.tsx';
 import { ListError, ListLoading, ListLoadMore } from '../../components/ui/ListStates.tsx';
 import { Menu, MenuItem, MenuSeparator } from '../../components/ui/Menu.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { showToast } from '../credits/toast.ts';
+import { showToast } from '../../lib/toast.ts';
 import {
   duplicateConversation,
   refetchConversations,

@@ -3,7 +3,7 @@ import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CheckIcon, CopyIcon, ForkIcon } from '../../components/ui/icons.tsx';
 import { Menu, MenuItem } from '../../components/ui/Menu.tsx';
-import { useNumberFormat } from '../credits/format.ts';
+import { useNumberFormat } from '../../lib/format.ts';
 import { useModels } from './api.ts';
 import { replyErrorText } from './reply-error.ts';
 import { InfoIcon } from './parts/icons.tsx';

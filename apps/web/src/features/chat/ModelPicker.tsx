@@ -4,7 +4,7 @@ import { useRoute } from 'wouter';
 import { cn } from '../../components/ui/cn.ts';
 import { KeyIcon } from '../../components/ui/icons.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { showToast } from '../credits/toast.ts';
+import { showToast } from '../../lib/toast.ts';
 import { focusProviderKeyOnOpen } from '../provider-keys/focus.ts';
 import { useShell } from '../shell/context.ts';
 import { setConversationModel, useConversation, useModels } from './api.ts';

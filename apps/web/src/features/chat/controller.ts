@@ -1,6 +1,6 @@
 import type { ChatEvent, ChatRequest, Conversation, ConversationWithMessages, Message } from '@tessera/shared';
 import type { QueryClient } from '@tanstack/react-query';
-import { creditKeys, setBalance } from '../credits/api.ts';
+import { creditKeys, setBalance } from '../../lib/balance.ts';
 import { chatKeys, stopMessage, updateConversationCache, updateListCache, upsertMessages } from './api.ts';
 import { postChat, resumeChat } from './sse.ts';
 import { partsOf, streamStore, type OutputLimitNotice } from './stream-store.ts';

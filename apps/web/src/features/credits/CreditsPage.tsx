@@ -1,17 +1,16 @@
 import type { TransactionKind } from '@tessera/shared';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { transactionDetail, transactionLabel } from './describe.ts';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useDocumentTitle } from '../../lib/use-document-title.ts';
-import { transactionsQuery, useBalance, useTransactions } from './api.ts';
-import { useNumberFormat } from './format.ts';
+import { useNumberFormat } from '../../lib/format.ts';
 import { useLoadMore } from '../../lib/use-load-more.ts';
 import { useSearchParams } from 'wouter';
-import { usePaymentsEnabled } from '../payments/api.ts';
-import { CreditsTabs } from '../payments/CreditsTabs.tsx';
-import { PurchasesPanel } from '../payments/PurchasesPanel.tsx';
+import { useCreditsTabs } from '../shell/slots.tsx';
+import { transactionsQuery, useBalance, useTransactions } from './api.ts';
+import { CreditsTabs } from './CreditsTabs.tsx';
 
 const FILTERS: readonly { key: string; kinds: readonly TransactionKind[] }[] = [
   { key: 'all', kinds: [] },
@@ -22,7 +21,17 @@ const FILTERS: readonly { key: string; kinds: readonly TransactionKind[] }[] = [
   { key: 'other', kinds: ['grant', 'admin_adjust', 'hold'] },
 ];
 
-/** The credit history: every claim, purchase and charge, newest first. */
+function PanelLoading() {
+  const { t } = useTranslation();
+  return (
+    <div role="status" className="mt-10 flex justify-center text-muted">
+      <Spinner className="size-6" />
+      <span className="sr-only">{t('app.loading')}</span>
+    </div>
+  );
+}
+
+/** The credit history: every claim, purchase and charge, newest first; tabs that features add beside it. */
 export default function CreditsPage() {
   const { t, i18n } = useTranslation();
   const nf = useNumberFormat();
@@ -33,8 +42,9 @@ export default function CreditsPage() {
   const balance = useBalance();
   const sentinel = useLoadMore(list);
   const [search] = useSearchParams();
-  const payments = usePaymentsEnabled();
-  const tab = payments && search.get('tab') === 'purchases' ? 'purchases' : 'transactions';
+  const tabs = useCreditsTabs();
+  const other = tabs.find((candidate) => candidate.id === search.get('tab'));
+  const tab = other?.id ?? 'transactions';
 
   const date = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -81,19 +91,18 @@ export default function CreditsPage() {
         ) : null}
       </div>
 
-      {payments ? <CreditsTabs value={tab} /> : null}
+      {tabs.length > 0 ? <CreditsTabs value={tab} tabs={tabs} /> : null}
 
-      {tab === 'purchases' ? (
-        <PurchasesPanel />
+      {other ? (
+        <Suspense fallback={<PanelLoading />}>
+          <other.Panel />
+        </Suspense>
       ) : list.isError ? (
         <p role="alert" className="mt-6 text-sm text-danger">
           {errorMessage(list.error, t)}
         </p>
       ) : list.isPending ? (
-        <div role="status" className="mt-10 flex justify-center text-muted">
-          <Spinner className="size-6" />
-          <span className="sr-only">{t('app.loading')}</span>
-        </div>
+        <PanelLoading />
       ) : items.length === 0 ? (
         <p className="mt-10 text-center text-sm text-muted">{t('credits.empty')}</p>
       ) : (

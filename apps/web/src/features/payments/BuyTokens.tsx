@@ -54,4 +54,17 @@ export function BuyTokensButton({ onOpen }: { onOpen?: () => void }) {
   );
 }
 
-export { openBuyTokens };
+/** "Buy tokens" in the chat's not-enough-credits notice (while payments are configured). */
+export function BuyNoticeButton() {
+  const { t } = useTranslation();
+  if (!usePaymentsEnabled()) return null;
+  return (
+    <button
+      type="button"
+      onClick={openBuyTokens}
+      className="focus-ring cursor-pointer rounded-full border border-danger/40 px-3 py-1.5 text-xs font-medium text-fg hover:bg-elevated"
+    >
+      {t('payments.buy')}
+    </button>
+  );
+}

@@ -7,10 +7,9 @@ import { cn } from '../../components/ui/cn.ts';
 import { AlertIcon, CheckIcon } from '../../components/ui/icons.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { useDateTimeFormat } from '../../lib/use-date-time-format.ts';
-import { useNumberFormat } from '../credits/format.ts';
 import { isPaid, usePurchase, useRefreshAfterPurchase } from './api.ts';
 import { describeFailureCode, paymentApiErrorMessage } from './errors.ts';
-import { useMoneyFormat } from './format.ts';
+import { useMoneyFormat, useNumberFormat } from '../../lib/format.ts';
 
 /** How long to wait for the webhook that credits a payment before saying it is taking a while. */
 export const CONFIRM_TIMEOUT_MS = 60_000;

@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { useDateTimeFormat } from '../../lib/use-date-time-format.ts';
-import { useNumberFormat } from '../credits/format.ts';
 import { usePurchases } from './api.ts';
 import { paymentApiErrorMessage } from './errors.ts';
-import { useMoneyFormat } from './format.ts';
+import { useMoneyFormat, useNumberFormat } from '../../lib/format.ts';
 import { METHOD_MARKS } from './icons.tsx';
 import { StatusBadge } from './PurchaseResult.tsx';
 

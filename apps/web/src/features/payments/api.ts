@@ -9,7 +9,7 @@ import type {
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { request } from '../../lib/api.ts';
 import { useConfig } from '../auth/hooks.ts';
-import { creditKeys } from '../credits/api.ts';
+import { refreshCredits } from '../../lib/balance.ts';
 
 export const paymentKeys = {
   all: ['payments'] as const,
@@ -70,8 +70,7 @@ export function usePurchase(paymentIntentId: string | null, poll: (purchase: Pur
 
 /** Credits went in: the balance, the credit history and the purchase list are out of date. */
 export function refreshAfterPurchase(qc: QueryClient): void {
-  void qc.invalidateQueries({ queryKey: creditKeys.balance });
-  void qc.invalidateQueries({ queryKey: ['transactions'] });
+  refreshCredits(qc);
   void qc.invalidateQueries({ queryKey: paymentKeys.list });
 }
 

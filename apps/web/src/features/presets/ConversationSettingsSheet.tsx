@@ -9,7 +9,7 @@ import { Field } from '../../components/ui/Field.tsx';
 import { Input } from '../../components/ui/Input.tsx';
 import { isApiError } from '../../lib/api.ts';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { showToast } from '../credits/toast.ts';
+import { showToast } from '../../lib/toast.ts';
 import { useModels, useUpdateConversation } from '../chat/api.ts';
 import type { ModelChoice } from '../chat/model-store.ts';
 import { useCreatePreset } from './api.ts';

@@ -12,7 +12,7 @@ import { ListEmpty, ListError, ListLoading } from '../../components/ui/ListState
 import { Menu, MenuGroup, MenuItem, MenuSeparator } from '../../components/ui/Menu.tsx';
 import { Spinner } from '../../components/ui/Spinner.tsx';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { showToast } from '../credits/toast.ts';
+import { showToast } from '../../lib/toast.ts';
 import { useModels } from '../chat/api.ts';
 import { setModelChoice } from '../chat/model-store.ts';
 import { useDeletePreset, usePresets, useUpdatePreset } from './api.ts';

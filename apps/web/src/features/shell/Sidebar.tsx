@@ -6,7 +6,7 @@ import { Logo } from '../../components/ui/Logo.tsx';
 import { ArchivedChatsButton } from '../chat/ArchivedChats.tsx';
 import { ConversationList } from '../chat/ConversationList.tsx';
 import { PresetMenu } from '../presets/PresetMenu.tsx';
-import { SidebarBalanceSlot } from './slots.tsx';
+import { SidebarFooterSlot } from './slots.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
 export interface SidebarProps {
@@ -61,7 +61,7 @@ export function Sidebar({ user, onOpenSettings, onClose }: SidebarProps) {
       <ConversationList onNavigate={onClose} />
 
       <div className="shrink-0 space-y-2 border-t border-line p-2 pb-[max(0.5rem,env(safe-area-inset-bottom))]">
-        <SidebarBalanceSlot onNavigate={onClose} />
+        <SidebarFooterSlot onNavigate={onClose} />
         <UserMenu user={user} onOpenSettings={onOpenSettings} />
       </div>
     </div>

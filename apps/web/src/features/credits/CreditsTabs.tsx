@@ -1,20 +1,22 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { cn } from '../../components/ui/cn.ts';
+import type { CreditsTab } from '../shell/slots.tsx';
 
-export type CreditsTab = 'transactions' | 'purchases';
-
-const TABS: readonly { id: CreditsTab; href: string }[] = [
-  { id: 'transactions', href: '/credits' },
-  { id: 'purchases', href: '/credits?tab=purchases' },
-];
-
-/** The credit history's two views, as links (each has its own address): every transaction, or purchases. */
-export function CreditsTabs({ value }: { value: CreditsTab }) {
+/**
+ * The credit history's views, as links (each has its own address): every transaction, then the
+ * tabs features add (purchases).
+ */
+export function CreditsTabs({ value, tabs }: { value: string; tabs: readonly CreditsTab[] }) {
   const { t } = useTranslation();
+  // The strings still live under payments.tabs in the locale files (they came from there).
+  const links = [
+    { id: 'transactions', href: '/credits', label: t('payments.tabs.transactions') },
+    ...tabs.map((tab) => ({ id: tab.id, href: `/credits?tab=${encodeURIComponent(tab.id)}`, label: tab.label(t) })),
+  ];
   return (
     <nav aria-label={t('payments.tabs.label')} className="mt-5 flex gap-1 border-b border-line">
-      {TABS.map(({ id, href }) => (
+      {links.map(({ id, href, label }) => (
         <Link
           key={id}
           href={href}
@@ -25,7 +27,7 @@ export function CreditsTabs({ value }: { value: CreditsTab }) {
             value === id ? 'border-accent text-fg' : 'border-transparent text-muted hover:text-fg',
           )}
         >
-          {t(`payments.tabs.${id}`)}
+          {label}
         </Link>
       ))}
     </nav>

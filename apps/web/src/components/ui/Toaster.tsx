@@ -1,5 +1,5 @@
-import { cn } from '../../components/ui/cn.ts';
-import { useToasts } from './toast.ts';
+import { cn } from './cn.ts';
+import { useToasts } from '../../lib/toast.ts';
 
 /** Short confirmations, announced politely; errors assertively. */
 export function Toaster() {

@@ -1,5 +1,20 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+
+/** Credits and token counts with the current language's thousands separators. */
+export function useNumberFormat() {
+  const { i18n } = useTranslation();
+  return useMemo(
+    () => new Intl.NumberFormat(i18n.resolvedLanguage ?? i18n.language),
+    [i18n.resolvedLanguage, i18n.language],
+  );
+}
+
+/** "23h 2m 24s" from milliseconds. */
+export function splitDuration(ms: number): { h: number; m: number; s: number } {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return { h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60 };
+}
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -27,11 +42,4 @@ export function useMoneyFormat(): (minor: number, currency: string) => string {
   const { i18n } = useTranslation();
   const locale = i18n.resolvedLanguage ?? i18n.language;
   return useCallback((minor, currency) => formatMoney(minor, currency, locale), [locale]);
-}
-
-/** A checkout id: crypto.randomUUID where the page is a secure context, random bytes otherwise (plain http on a LAN). */
-export function newCheckoutId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
