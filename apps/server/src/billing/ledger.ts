@@ -53,7 +53,7 @@ const HOUR_MS = 3_600_000;
 function toTransaction(row: typeof transactions.$inferSelect): Transaction {
   return {
     id: String(row.id),
-    kind: row.kind as TransactionKind,
+    kind: row.kind,
     amount: toNumber(row.amount),
     balanceAfter: toNumber(row.balanceAfter),
     description: row.description,

@@ -13,8 +13,16 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { API_KEY_SCOPES, MESSAGE_ROLES, MESSAGE_STATUSES } from '@tessera/shared/constants';
+import {
+  API_KEY_SCOPES,
+  MESSAGE_ROLES,
+  MESSAGE_STATUSES,
+  PAYMENT_METHODS,
+  PURCHASE_STATUSES,
+  TRANSACTION_KINDS,
+} from '@tessera/shared/constants';
 import type { MessagePart, MessageUsage, ModelParams, ReplyError } from '@tessera/shared';
+import type { Price } from '../config/schema.ts';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -144,7 +152,7 @@ export const transactions = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: TRANSACTION_KINDS }).notNull(),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     balanceAfter: bigint('balance_after', { mode: 'number' }).notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique(),
@@ -160,7 +168,7 @@ export const transactions = pgTable(
     cacheWriteTokens: integer('cache_write_tokens'),
     reasoningTokens: integer('reasoning_tokens'),
     /** Prices applied (USD per 1M tokens) so a charge can be explained later. */
-    rates: jsonb('rates'),
+    rates: jsonb('rates').$type<Price>(),
     paymentIntentId: text('payment_intent_id'),
     /** The administrator who caused an admin_adjust or grant. */
     actorId: text('actor_id'),
@@ -181,7 +189,9 @@ export const reservations = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     amount: bigint('amount', { mode: 'number' }).notNull(),
-    status: text('status').notNull().default('held'),
+    status: text('status', { enum: ['held', 'settled', 'released'] })
+      .notNull()
+      .default('held'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
   },
@@ -271,9 +281,9 @@ export const purchases = pgTable(
     /** Minor units of currency. */
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
-    paymentMethod: text('payment_method').notNull(),
+    paymentMethod: text('payment_method', { enum: PAYMENT_METHODS }).notNull(),
     paymentIntentId: text('payment_intent_id').unique(),
-    status: text('status').notNull().default('pending'),
+    status: text('status', { enum: PURCHASE_STATUSES }).notNull().default('pending'),
     creditedCredits: bigint('credited_credits', { mode: 'number' })
       .notNull()
       .default(sql`0`),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type Stripe from 'stripe';
-import type { CreateIntentRequest, CreateIntentResponse, Purchase, PurchaseStatus } from '@tessera/shared';
+import type { CreateIntentRequest, CreateIntentResponse, Purchase } from '@tessera/shared';
 import type { Db } from '../db/client.ts';
 import { purchases } from '../db/schema.ts';
 import { toNumber } from '../db/sql.ts';
@@ -48,8 +48,8 @@ function toPurchase(row: PurchaseRow): Purchase {
     credits: toNumber(row.credits),
     amount: row.amount,
     currency: row.currency,
-    paymentMethod: row.paymentMethod as Purchase['paymentMethod'],
-    status: row.status as PurchaseStatus,
+    paymentMethod: row.paymentMethod,
+    status: row.status,
     creditedCredits: toNumber(row.creditedCredits),
     reversedCredits: toNumber(row.reversedCredits),
     refundedAmount: row.refundedAmount,
@@ -67,7 +67,7 @@ function statusOf(row: Pick<PurchaseRow, 'paidAt' | 'disputeId' | 'refundedAmoun
     if (row.refundedAmount > 0) return 'partially_refunded';
     return 'succeeded';
   }
-  return row.status as PurchaseStatus;
+  return row.status;
 }
 
 /** The facts a PaymentIntent carries about itself (what the API or a payment_intent.* event says). */
