@@ -64,6 +64,14 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Origins a feature needs in the Content-Security-Policy, by directive. */
+interface CspSources {
+  scripts: string[];
+  frames: string[];
+  images: string[];
+  connect: string[];
+}
+
 export function publicUrl(config: Config): string {
   return config.server.publicUrl ?? `http://localhost:${config.server.port}`;
 }
@@ -102,17 +110,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any route: the plugin attaches itself to each route as it is added.
   await registerCompression(app);
 
-  // Stripe.js and its Payment Element frames are allowed only where payments are on.
-  const stripeCsp = paymentsCsp(config);
+  // What features add to the Content-Security-Policy (Stripe.js and its frames, where payments are on).
+  const featureCsp: CspSources[] = [paymentsCsp(config)];
+  const allowed = (kind: keyof CspSources) => featureCsp.flatMap((sources) => sources[kind]);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...(web?.scriptHashes ?? []), ...stripeCsp.scripts],
-        frameSrc: ["'self'", ...stripeCsp.frames],
+        scriptSrc: ["'self'", ...(web?.scriptHashes ?? []), ...allowed('scripts')],
+        frameSrc: ["'self'", ...allowed('frames')],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:', ...stripeCsp.images],
-        connectSrc: ["'self'", ...stripeCsp.connect],
+        imgSrc: ["'self'", 'data:', 'blob:', ...allowed('images')],
+        connectSrc: ["'self'", ...allowed('connect')],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

@@ -6,30 +6,14 @@ import { createApiKeySchema, createdApiKeySchema, emailSchema, signUpSchema } fr
 import { createApiKeyService } from '../auth/api-keys.ts';
 import { createAuth } from '../auth/auth.ts';
 import { createLedger } from '../billing/ledger.ts';
-import { createPurchases } from '../payments/purchases.ts';
-import { createStripeClient, paymentsConfigured } from '../payments/stripe.ts';
+import { paymentCommands } from '../payments/cli.ts';
 import { publicUrl } from '../app.ts';
 import { loadConfig } from '../config/load.ts';
-import type { Config } from '../config/schema.ts';
 import type { Database } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { AppError } from '../http/errors.ts';
 import { openConfiguredDatabase, resolveSecret } from '../runtime.ts';
-import { CliError, runCli } from './run.ts';
-
-/** A command reads its options first, then gets the database: bad input never waits for it. */
-interface Command {
-  usage: string;
-  prepare(args: string[], config: Config): (database: Database) => Promise<void>;
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new CliError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  return result.data;
-}
+import { CliError, parse, runCli, type Command } from './run.ts';
 
 async function findUser(database: Database, email: string) {
   const [user] = await database.db.select().from(users).where(eq(users.email, email.toLowerCase()));
@@ -144,38 +128,7 @@ const commands: Record<string, Command> = {
       };
     },
   },
-  'payments:reconcile': {
-    usage:
-      'payments:reconcile [--since DATE]   (credits succeeded Stripe payments whose webhook never arrived; default: the last 7 days)',
-    prepare(args, config) {
-      const { values } = parseArgs({ args, options: { since: { type: 'string' } } });
-      const since = parse(
-        z.coerce.date({ error: 'a date such as 2026-11-01 or an ISO timestamp' }),
-        values.since ?? new Date(Date.now() - 7 * 86_400_000).toISOString(),
-      );
-      if (!paymentsConfigured(config)) {
-        throw new CliError(
-          'Stripe is not configured (STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET)',
-        );
-      }
-      return async (database) => {
-        const purchases = createPurchases({
-          db: database.db,
-          stripe: createStripeClient(config.payments),
-          payments: config.payments,
-          ledger: createLedger(database.db, config.billing),
-          log: {
-            warn: (details, message) => console.warn(message, details),
-            error: (details, message) => console.error(message, details),
-          },
-        });
-        const result = await purchases.reconcile(since);
-        console.log(
-          `Checked ${result.checked} succeeded payment(s) since ${since.toISOString()}: ${result.credited} credited now, ${result.unknown} not matching any purchase.`,
-        );
-      };
-    },
-  },
+  ...paymentCommands,
   'ledger:verify': {
     usage: 'ledger:verify   (exits 1 listing every user whose balance differs from the sum of their ledger)',
     prepare(args, config) {

@@ -7,7 +7,9 @@ export type PaymentsConfig = Config['payments'];
 export { paymentsConfigured };
 
 /** What the Content-Security-Policy must allow for Stripe.js and its Payment Element frames: only where payments are on. */
-export function paymentsCsp(config: Pick<Config, 'payments'>) {
+export function paymentsCsp(
+  config: Pick<Config, 'payments'>,
+): Record<'scripts' | 'frames' | 'images' | 'connect', string[]> {
   return paymentsConfigured(config)
     ? {
         scripts: ['https://js.stripe.com'],
