@@ -1,22 +1,15 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { ModelMessage } from 'ai';
 import type { MessagePart, StreamedPartType } from '@tessera/shared';
 import type { Price } from '../config/schema.ts';
 import { billedUsage, type ReplyHold } from '../billing/replies.ts';
 import { addUsage, type Usage } from '../billing/pricing.ts';
-import { readReply } from '../providers/stream.ts';
+import { readReply, type ReplyOptions } from '../providers/stream.ts';
 import { IdleTimeoutError } from './provider-errors.ts';
 
-/** The model call of one step. */
-export interface ModelCall {
+/** The model call of one step: what the provider is sent, and what the call is priced and estimated at. */
+export interface ModelCall extends Omit<ReplyOptions, 'abortSignal'> {
   model: LanguageModelV3;
   price: Price;
-  system?: string;
-  messages: ModelMessage[];
-  temperature?: number;
-  topP?: number;
-  maxOutputTokens: number;
-  stopSequences?: string[];
   /** The prompt's token estimate (billed when the provider reports no usage). */
   promptTokens: number;
 }
@@ -91,40 +84,28 @@ export async function runReply(run: ReplyRun): Promise<ReplyOutcome> {
     run.onDelta?.(index, kind, text);
   };
   try {
-    await readReply(
-      run.call.model,
-      {
-        system: run.call.system,
-        messages: run.call.messages,
-        temperature: run.call.temperature,
-        topP: run.call.topP,
-        maxOutputTokens: run.call.maxOutputTokens,
-        stopSequences: run.call.stopSequences,
-        abortSignal: abort.signal,
-      },
-      (part) => {
-        idle.refresh();
-        if (part.type === 'text' || part.type === 'reasoning') {
-          let text = part.text;
-          if (ttftMs === null) {
-            ttftMs = Math.round(performance.now() - started);
-            run.onFirstToken?.();
-          }
-          if (part.type === 'text' && !wroteText) {
-            wroteText = true;
-            if (run.firstText) text = run.firstText(text);
-          }
-          generated += text;
-          append(part.type, text);
-        } else if (part.type === 'finish') {
-          finishReason = part.finishReason;
-          reported = part.usage;
-        } else {
-          failure = abort.signal.aborted ? (abort.signal.reason ?? 'stopped') : part.error;
-          accepted = part.accepted;
+    await readReply(run.call.model, { ...run.call, abortSignal: abort.signal }, (part) => {
+      idle.refresh();
+      if (part.type === 'text' || part.type === 'reasoning') {
+        let text = part.text;
+        if (ttftMs === null) {
+          ttftMs = Math.round(performance.now() - started);
+          run.onFirstToken?.();
         }
-      },
-    );
+        if (part.type === 'text' && !wroteText) {
+          wroteText = true;
+          if (run.firstText) text = run.firstText(text);
+        }
+        generated += text;
+        append(part.type, text);
+      } else if (part.type === 'finish') {
+        finishReason = part.finishReason;
+        reported = part.usage;
+      } else {
+        failure = abort.signal.aborted ? (abort.signal.reason ?? 'stopped') : part.error;
+        accepted = part.accepted;
+      }
+    });
     if (!failure && abort.signal.aborted) failure = abort.signal.reason ?? 'stopped';
   } finally {
     clearTimeout(idle);

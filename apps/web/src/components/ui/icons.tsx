@@ -8,7 +8,7 @@ export function Glyph(props: P) {
 }
 
 /** Small stroke icons (24×24 grid). Decorative: always aria-hidden; label the button instead. */
-function Icon({ className = 'size-5', ...props }: P) {
+export function Icon({ className = 'size-5', ...props }: P) {
   return (
     <Glyph
       viewBox="0 0 24 24"

@@ -1,22 +1,11 @@
 import type { SVGProps } from 'react';
-import { Glyph } from '../../../components/ui/icons.tsx';
+import { Icon as StrokeIcon } from '../../../components/ui/icons.tsx';
 
 type P = SVGProps<SVGSVGElement>;
 
-/** The parts' small stroke icons (24×24 grid); decorative, like every icon in components/ui/icons. */
+/** The parts' icons: the UI's stroke icons, a size smaller by default. */
 function Icon({ className = 'size-4', ...props }: P) {
-  return (
-    <Glyph
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      className={className}
-      {...props}
-    />
-  );
+  return <StrokeIcon className={className} {...props} />;
 }
 
 export const ChevronRightIcon = (p: P) => (
