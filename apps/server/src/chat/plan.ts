@@ -122,7 +122,7 @@ export function createPlanner({ store, providers, config }: PlannerDeps) {
       const existing = request.conversationId ? await store.owned(user.id, request.conversationId) : null;
       if (!existing && request.parentId) {
         throw new AppError('VALIDATION_ERROR', 'parentId needs a conversationId', {
-          fields: [{ field: 'conversationId', message: 'Required when parentId is set' }],
+          fields: [{ field: 'conversationId', message: 'Required when parentId is set', code: 'required' }],
         });
       }
       const history = existing && request.parentId ? await store.path(existing.id, request.parentId) : [];
@@ -161,11 +161,16 @@ export function createPlanner({ store, providers, config }: PlannerDeps) {
 
     const { message, conversation } = await store.ownedMessage(user.id, request.messageId);
     if (message.role !== 'assistant')
-      throw new AppError('VALIDATION_ERROR', 'Only an assistant message can be regenerated or continued');
+      throw new AppError('VALIDATION_ERROR', 'Only an assistant message can be regenerated or continued', {
+        fields: [{ field: 'messageId', message: 'Not an assistant message', code: 'unsupported' }],
+      });
     if (message.status === 'streaming') throw new AppError('CONFLICT', 'This reply is still being generated');
     const endpointId = request.action === 'regenerate' ? request.endpoint : (message.endpoint ?? conversation.endpoint);
     const modelId = request.action === 'regenerate' ? request.model : (message.model ?? conversation.model);
-    if (!endpointId || !modelId) throw new AppError('VALIDATION_ERROR', 'This message has no model to continue with');
+    if (!endpointId || !modelId)
+      throw new AppError('VALIDATION_ERROR', 'This message has no model to continue with', {
+        fields: [{ field: 'messageId', message: 'The message names no model', code: 'unsupported' }],
+      });
     const resolved = await providers.resolve(endpointId, modelId, user.id);
     const params = {
       ...resolved.defaults,

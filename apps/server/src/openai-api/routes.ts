@@ -146,7 +146,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, billing, c
       offering.length > 1
         ? `Several endpoints offer ${name}; name one as endpoint/${name}`
         : `The model ${name} does not exist or you do not have access to it`,
-      { fields: [{ field: 'model', message: 'unknown model' }] },
+      { fields: [{ field: 'model', message: 'unknown model', code: 'unknown' }] },
     );
   }
 

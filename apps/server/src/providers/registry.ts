@@ -205,7 +205,7 @@ export function createProviderRegistry(
       if (endpointId === DEMO_ENDPOINT_ID && demoEnabled()) {
         if (modelId !== DEMO_MODEL_ID)
           throw new AppError('VALIDATION_ERROR', `Unknown model ${modelId}`, {
-            fields: [{ field: 'model', message: 'Unknown model' }],
+            fields: [{ field: 'model', message: 'Unknown model', code: 'unknown' }],
           });
         return {
           endpoint: null,
@@ -220,7 +220,7 @@ export function createProviderRegistry(
       const endpoint = endpoints.find((e) => e.id === endpointId);
       if (!endpoint) {
         throw new AppError('VALIDATION_ERROR', `Unknown endpoint ${endpointId}`, {
-          fields: [{ field: 'endpoint', message: 'Unknown endpoint' }],
+          fields: [{ field: 'endpoint', message: 'Unknown endpoint', code: 'unknown' }],
         });
       }
       const key = await userKeyOf(endpoint, userId);
@@ -229,7 +229,7 @@ export function createProviderRegistry(
       const offered = await models.of(endpoint, key && userId ? { id: userId, apiKey: key.apiKey } : undefined);
       if (offered.length > 0 && !offered.includes(modelId)) {
         throw new AppError('VALIDATION_ERROR', `${endpoint.name ?? endpoint.id} does not offer ${modelId}`, {
-          fields: [{ field: 'model', message: 'Unknown model' }],
+          fields: [{ field: 'model', message: 'Unknown model', code: 'unknown' }],
         });
       }
       return {
