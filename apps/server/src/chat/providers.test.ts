@@ -207,9 +207,14 @@ describe('each provider kind through its AI SDK provider', () => {
     fake.reset();
     const unknownEndpoint = await ask('nowhere', 'gpt-4o');
     expect(unknownEndpoint.response.statusCode).toBe(400);
-    expect(unknownEndpoint.response.json().error.fields).toEqual([{ field: 'endpoint', message: 'Unknown endpoint' }]);
+    expect(unknownEndpoint.response.json().error.fields).toEqual([
+      { field: 'endpoint', message: 'Unknown endpoint', code: 'unknown' },
+    ]);
     const unknownModel = await ask('openai', 'gpt-9');
     expect(unknownModel.response.statusCode).toBe(400);
+    expect(unknownModel.response.json().error.fields).toEqual([
+      { field: 'model', message: 'Unknown model', code: 'unknown' },
+    ]);
     expect(fake.requests).toEqual([]);
   });
 });
