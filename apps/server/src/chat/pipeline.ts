@@ -3,7 +3,7 @@ import type { MessagePart, StreamedPartType } from '@tessera/shared';
 import type { Price } from '../config/schema.ts';
 import { billedUsage, type ReplyHold } from '../billing/replies.ts';
 import { addUsage, type Usage } from '../billing/pricing.ts';
-import { readReply, type ReplyOptions } from '../providers/stream.ts';
+import { readReply, readWholeReply, type ReplyOptions } from '../providers/stream.ts';
 import { IdleTimeoutError } from './provider-errors.ts';
 
 /** The model call of one step: what the provider is sent, and what the call is priced and estimated at. */
@@ -51,6 +51,8 @@ export interface ReplyRun {
   firstText?: (text: string) => string;
   /** Called once, when the first text or reasoning arrives. */
   onFirstToken?: () => void;
+  /** Ask for the whole answer at once instead of a stream (nobody watches it arrive: titles, /v1 without stream). */
+  whole?: boolean;
 }
 
 /**

@@ -58,6 +58,7 @@ export function createTitler({ billing, store, config, log }: TitlerDeps) {
           promptTokens: await estimatePromptTokens([prompt]),
         },
         hold: null,
+        whole: true,
         description: DESCRIPTION,
         abort: new AbortController(),
         idleTimeoutSeconds: config.chat.idleTimeoutSeconds,

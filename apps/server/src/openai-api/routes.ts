@@ -250,7 +250,7 @@ export async function openAIRoutes(app: FastifyInstance, { providers, billing, c
         reply.raw.on('close', () => {
           if (!reply.raw.writableFinished) abort.abort('stopped');
         });
-        const outcome = await runReply(run);
+        const outcome = await runReply({ ...run, whole: true });
         await settle();
         if (outcome.failure) {
           const described = describe(outcome.failure, outcome.generated);

@@ -82,23 +82,15 @@ function retryDelayMs(error: APICallError, attempt: number): number | null {
 }
 
 /**
- * Opens the provider's stream, retrying a refusal the provider calls retryable. The AI SDK's own retry
- * (the same policy: retry-after headers, else exponential backoff) lives inside streamText and is not
- * exported by `ai` 6, and replies here bypass streamText. Once a stream has begun nothing is retried:
- * its text has been shown.
+ * Calls the provider, retrying a refusal the provider calls retryable. The AI SDK's own retry (the same
+ * policy: retry-after headers, else exponential backoff) lives inside streamText/generateText and is not
+ * exported by `ai` 6, and replies here bypass those. Once a stream has begun nothing is retried: its text
+ * has been shown.
  */
-async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ stream: ReadableStream<StreamPart> }> {
-  const prompt = toPrompt(options.system, options.messages);
+async function withRetries<T>(options: ReplyOptions, call: () => PromiseLike<T>): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await model.doStream({
-        prompt,
-        maxOutputTokens: options.maxOutputTokens,
-        temperature: options.temperature,
-        topP: options.topP,
-        stopSequences: options.stopSequences,
-        abortSignal: options.abortSignal,
-      });
+      return await call();
     } catch (error) {
       if (attempt >= OPEN_RETRIES || !APICallError.isInstance(error) || !error.isRetryable) throw error;
       const wait = retryDelayMs(error, attempt);
@@ -106,6 +98,17 @@ async function open(model: LanguageModelV3, options: ReplyOptions): Promise<{ st
       await delay(wait, undefined, { signal: options.abortSignal });
     }
   }
+}
+
+function callOptions(options: ReplyOptions) {
+  return {
+    prompt: toPrompt(options.system, options.messages),
+    maxOutputTokens: options.maxOutputTokens,
+    temperature: options.temperature,
+    topP: options.topP,
+    stopSequences: options.stopSequences,
+    abortSignal: options.abortSignal,
+  };
 }
 
 /** The reply part a provider stream part stands for, if any. */
@@ -138,7 +141,8 @@ export async function readReply(
 ): Promise<void> {
   let stream: ReadableStream<StreamPart>;
   try {
-    ({ stream } = await open(model, options));
+    const call = callOptions(options);
+    ({ stream } = await withRetries(options, () => model.doStream(call)));
   } catch (error) {
     onPart({ type: 'error', error, accepted: false });
     return;
@@ -162,4 +166,29 @@ export async function readReply(
   } finally {
     reader.releaseLock();
   }
+}
+
+/**
+ * The same parts as `readReply`, from one answer instead of a stream (the provider's `doGenerate`): for
+ * callers that show nothing until the end (titles, non-streaming /v1), which saves the provider's and the
+ * server's per-token work.
+ */
+export async function readWholeReply(
+  model: LanguageModelV3,
+  options: ReplyOptions,
+  onPart: (part: ReplyPart) => void,
+): Promise<void> {
+  let result: Awaited<ReturnType<LanguageModelV3['doGenerate']>>;
+  try {
+    const call = callOptions(options);
+    result = await withRetries(options, () => model.doGenerate(call));
+  } catch (error) {
+    onPart({ type: 'error', error, accepted: false });
+    return;
+  }
+  for (const content of result.content) {
+    if ((content.type === 'text' || content.type === 'reasoning') && content.text)
+      onPart({ type: content.type, text: content.text });
+  }
+  onPart({ type: 'finish', finishReason: result.finishReason.unified, usage: fromProviderUsage(result.usage) });
 }
