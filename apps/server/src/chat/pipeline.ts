@@ -86,7 +86,8 @@ export async function runReply(run: ReplyRun): Promise<ReplyOutcome> {
     run.onDelta?.(index, kind, text);
   };
   try {
-    await readReply(run.call.model, { ...run.call, abortSignal: abort.signal }, (part) => {
+    const read = run.whole ? readWholeReply : readReply;
+    await read(run.call.model, { ...run.call, abortSignal: abort.signal }, (part) => {
       idle.refresh();
       if (part.type === 'text' || part.type === 'reasoning') {
         let text = part.text;
